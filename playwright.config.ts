@@ -1,0 +1,36 @@
+import { defineConfig } from '@playwright/test';
+
+const port = Number(process.env.E2E_PORT ?? 4174);
+
+export default defineConfig({
+	testDir: 'tests',
+	testMatch: '**/*.e2e.ts',
+	fullyParallel: true,
+	workers: 2,
+	retries: 0,
+	timeout: 30_000,
+	reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never' }]],
+	use: {
+		baseURL: `http://localhost:${port}`,
+		trace: 'off',
+		launchOptions: {
+			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			args: [
+				'--disable-gpu',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+				'--no-first-run',
+				'--disable-dev-shm-usage'
+			]
+		}
+	},
+	projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+	webServer: {
+		// The built app (npm test builds it first), never the dev server.
+		command: `node scripts/serve.mjs ${port}`,
+		url: `http://localhost:${port}/`,
+		reuseExistingServer: !process.env.CI,
+		timeout: 30_000
+	}
+});

@@ -1,0 +1,1 @@
+export function serveBuild(options?: { root?: string; port?: number; host?: string; quiet?: boolean }): Promise<{ url: string; close: () => Promise<void> }>;

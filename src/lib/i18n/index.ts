@@ -1,0 +1,14 @@
+import { en, ja, type MessageKey } from './messages';
+
+export const Locale = { Ja: 'ja', En: 'en' } as const;
+export type Locale = (typeof Locale)[keyof typeof Locale];
+
+const catalogs: Record<Locale, Record<MessageKey, string>> = { ja, en };
+
+export type { MessageKey };
+
+/** Looks up a message and fills `{name}` placeholders. */
+export function translate(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
+	const template = catalogs[locale][key];
+	return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}

@@ -1,0 +1,40 @@
+import adapter from '@sveltejs/adapter-static';
+import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+/**
+ * SvelteKit 2 (not 3): Kit 3 needs Node >= 22 and drops svelte.config.js, and the project's machines run Node 20.
+ * @type {import('@sveltejs/kit').Config}
+ */
+const config = {
+	preprocess: vitePreprocess(),
+	kit: {
+		adapter: adapter({ pages: 'build', assets: 'build', fallback: '200.html', strict: true }),
+		alias: { $workers: 'workers' },
+		typescript: {
+			config: (tsconfig) => {
+				// workers/ is checked by its own tsconfig (WebWorker lib); keep it out of the DOM project.
+				tsconfig.exclude = [...(tsconfig.exclude ?? []), '../workers/**'];
+				return tsconfig;
+			}
+		},
+		csp: {
+			mode: 'hash',
+			directives: {
+				'default-src': ['self'],
+				'script-src': ['self'],
+				'worker-src': ['self'],
+				'style-src': ['self', 'unsafe-inline'],
+				'img-src': ['self', 'data:', 'blob:'],
+				'font-src': ['self'],
+				'connect-src': ['self'],
+				'object-src': ['none'],
+				'base-uri': ['none'],
+				'form-action': ['none'],
+				'frame-src': ['none'],
+				'manifest-src': ['self']
+			}
+		}
+	}
+};
+
+export default config;
