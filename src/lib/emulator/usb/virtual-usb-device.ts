@@ -258,7 +258,8 @@ export class VirtualUsbDevice implements USBDevice {
 	async controlTransferOut(setup: USBControlTransferParameters, data?: BufferSource): Promise<USBOutTransferResult> {
 		this.#checkControl(setup);
 		const bytes = toBytes(data);
-		const answer = (await this.#model.controlTransferOut?.(setup, bytes)) ?? STALL;
+		if (!this.#model.controlTransferOut) return outResult('stall', 0);
+		const answer = await this.#model.controlTransferOut(setup, bytes);
 		this.#checkConnected();
 		return answer === STALL ? outResult('stall', 0) : outResult('ok', bytes.length);
 	}
@@ -317,10 +318,12 @@ export class VirtualUsbDevice implements USBDevice {
 		this.#checkOpen();
 		this.#endpoint('in', endpointNumber);
 		this.faults.transferCount++;
+		// Taken before any await: a close() in the same tick must cancel this transfer.
+		const signal = this.#aborter.signal;
 		const before = await this.#fault('in', endpointNumber, 'before');
 		if (!this.#connected) throw this.#disconnectedDuringTransfer();
+		if (signal.aborted) throw domError('AbortError', 'The transfer was cancelled.');
 		if (before.stall) return inResult('stall');
-		const signal = this.#aborter.signal;
 		let answer: Uint8Array | typeof STALL;
 		try {
 			answer = await this.#model.transferIn(endpointNumber, length, signal);
