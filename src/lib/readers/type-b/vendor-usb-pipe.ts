@@ -1,0 +1,211 @@
+import { ErrorKind, MynaError } from '../../errors';
+import { abortedError } from '../iso-dep/abortable-wait';
+
+/**
+ * WebUSB access for the Sony vendor interfaces (class 0xFF): interface choice from the descriptors, claiming with
+ * Chrome's errors mapped to error kinds, and a bulk pipe whose every wait is bounded. Only `USBDevice` members are
+ * used, so a device bridged into a worker works the same. (Local until src/lib/usb offers the same.)
+ */
+export const VENDOR_SPECIFIC_CLASS = 0xff;
+
+export interface VendorInterface {
+	configurationValue: number;
+	interfaceNumber: number;
+	alternateSetting: number;
+	endpointIn: number;
+	endpointOut: number;
+}
+
+export interface UsbTransferCounts {
+	/** transferOut calls made. */
+	out: number;
+	/** transferIn calls made. */
+	in: number;
+}
+
+function errorName(error: unknown): string | undefined {
+	if (typeof error === 'object' && error !== null && 'name' in error && typeof error.name === 'string') return error.name;
+	return undefined;
+}
+
+/**
+ * Chrome's DOMExceptions as error kinds. A NetworkError while claiming (or opening) means another tab or program
+ * holds the reader; during a transfer it means the reader was unplugged, as does NotFoundError.
+ */
+export function mapUsbError(error: unknown, phase: 'open' | 'claim' | 'transfer'): MynaError {
+	if (error instanceof MynaError) return error;
+	const name = errorName(error) ?? 'UnknownError';
+	const options = { cause: error };
+	switch (name) {
+		case 'NetworkError':
+			if (phase !== 'transfer') {
+				return new MynaError(ErrorKind.ReaderBusy, 'The reader is in use by another tab or program. Close it there and try again.', { domError: name }, options);
+			}
+			return new MynaError(ErrorKind.ReaderUnplugged, 'The reader was unplugged.', { domError: name }, options);
+		case 'NotFoundError':
+			return new MynaError(ErrorKind.ReaderUnplugged, 'The reader was unplugged.', { domError: name }, options);
+		case 'SecurityError':
+			return new MynaError(ErrorKind.ProtectedInterface, 'The browser does not let this page use this reader interface.', { domError: name }, options);
+		case 'AbortError':
+			return new MynaError(ErrorKind.Transport, 'A USB transfer was cancelled.', { domError: name }, options);
+		default:
+			return new MynaError(ErrorKind.Transport, 'The USB transfer failed.', { domError: name, phase }, options);
+	}
+}
+
+/** The first vendor-class interface with a bulk IN and a bulk OUT endpoint, preferring `preferredNumber`. */
+export function findVendorInterface(device: USBDevice, preferredNumber?: number): VendorInterface | undefined {
+	const configuration = device.configuration ?? device.configurations[0];
+	if (!configuration) return undefined;
+	const candidates: VendorInterface[] = [];
+	for (const itf of configuration.interfaces) {
+		for (const alternate of itf.alternates) {
+			if (alternate.interfaceClass !== VENDOR_SPECIFIC_CLASS) continue;
+			const bulkIn = alternate.endpoints.find((ep) => ep.type === 'bulk' && ep.direction === 'in');
+			const bulkOut = alternate.endpoints.find((ep) => ep.type === 'bulk' && ep.direction === 'out');
+			if (!bulkIn || !bulkOut) continue;
+			candidates.push({
+				configurationValue: configuration.configurationValue,
+				interfaceNumber: itf.interfaceNumber,
+				alternateSetting: alternate.alternateSetting,
+				endpointIn: bulkIn.endpointNumber,
+				endpointOut: bulkOut.endpointNumber
+			});
+		}
+	}
+	return candidates.find((c) => c.interfaceNumber === preferredNumber) ?? candidates[0];
+}
+
+/** Opens the device, selects the configuration if needed and claims the interface. */
+export async function claimVendorInterface(device: USBDevice, selection: VendorInterface): Promise<void> {
+	try {
+		if (!device.opened) await device.open();
+	} catch (error) {
+		throw mapUsbError(error, 'open');
+	}
+	try {
+		if (device.configuration?.configurationValue !== selection.configurationValue) {
+			await device.selectConfiguration(selection.configurationValue);
+		}
+		await device.claimInterface(selection.interfaceNumber);
+		const current = device.configuration?.interfaces.find((i) => i.interfaceNumber === selection.interfaceNumber);
+		if (current && current.alternate.alternateSetting !== selection.alternateSetting) {
+			await device.selectAlternateInterface(selection.interfaceNumber, selection.alternateSetting);
+		}
+	} catch (error) {
+		throw mapUsbError(error, 'claim');
+	}
+}
+
+/** Releases the interface and closes the device; never throws. */
+export async function releaseVendorInterface(device: USBDevice, interfaceNumber: number): Promise<void> {
+	try {
+		await device.releaseInterface(interfaceNumber);
+	} catch {
+		// Unplugged or already released: nothing left to release.
+	}
+	try {
+		if (device.opened) await device.close();
+	} catch {
+		// As above.
+	}
+}
+
+type Settled = { ok: true; result: USBInTransferResult } | { ok: false; error: unknown };
+
+/**
+ * Bulk OUT/IN on one claimed interface. WebUSB cannot cancel a transferIn, so a read that times out stays pending
+ * and the next `read` takes its result: nothing the reader sends is lost or read out of order, and callers drop
+ * stale answers by their own sequence checks. After an unplug every call fails fast with ReaderUnplugged.
+ */
+export class VendorUsbPipe {
+	readonly #device: USBDevice;
+	readonly #endpointIn: number;
+	readonly #endpointOut: number;
+	readonly #readLength: number;
+	readonly #counts: UsbTransferCounts = { out: 0, in: 0 };
+	#pending: Promise<Settled> | undefined;
+	#dead: MynaError | undefined;
+
+	constructor(device: USBDevice, selection: VendorInterface, readLength: number) {
+		this.#device = device;
+		this.#endpointIn = selection.endpointIn;
+		this.#endpointOut = selection.endpointOut;
+		this.#readLength = readLength;
+	}
+
+	get transfers(): Readonly<UsbTransferCounts> {
+		return { ...this.#counts };
+	}
+
+	/** The unplug error once the reader is gone. */
+	get dead(): MynaError | undefined {
+		return this.#dead;
+	}
+
+	#fail(error: unknown): MynaError {
+		const mapped = mapUsbError(error, 'transfer');
+		if (mapped.kind === ErrorKind.ReaderUnplugged) this.#dead = mapped;
+		return mapped;
+	}
+
+	async write(bytes: Uint8Array): Promise<void> {
+		if (this.#dead) throw this.#dead;
+		const data = new Uint8Array(bytes);
+		let result: USBOutTransferResult;
+		this.#counts.out++;
+		try {
+			result = await this.#device.transferOut(this.#endpointOut, data);
+		} catch (error) {
+			throw this.#fail(error);
+		}
+		if (result.status === 'stall') {
+			await this.#device.clearHalt('out', this.#endpointOut).catch(() => undefined);
+			throw new MynaError(ErrorKind.Transport, 'The reader refused the data (endpoint stalled).');
+		}
+		if (result.status !== 'ok' || result.bytesWritten !== bytes.length) {
+			throw new MynaError(ErrorKind.Transport, 'The reader did not take all the data.', { status: result.status ?? 'unknown' });
+		}
+	}
+
+	/** The next transfer from the reader, or `undefined` when none arrives within `timeoutMs`. */
+	async read(timeoutMs: number, signal?: AbortSignal): Promise<Uint8Array | undefined> {
+		if (this.#dead) throw this.#dead;
+		if (signal?.aborted) throw abortedError();
+		if (!this.#pending) {
+			this.#counts.in++;
+			this.#pending = this.#device.transferIn(this.#endpointIn, this.#readLength).then(
+				(result): Settled => ({ ok: true, result }),
+				(error: unknown): Settled => ({ ok: false, error })
+			);
+		}
+		const pending = this.#pending;
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		let onAbort: (() => void) | undefined;
+		const outcome = await Promise.race<Settled | 'timeout' | 'aborted'>([
+			pending,
+			new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), Math.max(0, timeoutMs)))),
+			new Promise((resolve) => {
+				onAbort = () => resolve('aborted');
+				signal?.addEventListener('abort', onAbort, { once: true });
+			})
+		]);
+		clearTimeout(timer);
+		if (onAbort) signal?.removeEventListener('abort', onAbort);
+		if (outcome === 'timeout') return undefined;
+		if (outcome === 'aborted') throw abortedError();
+		this.#pending = undefined;
+		if (!outcome.ok) throw this.#fail(outcome.error);
+		const { result } = outcome;
+		if (result.status === 'stall') {
+			await this.#device.clearHalt('in', this.#endpointIn).catch(() => undefined);
+			throw new MynaError(ErrorKind.Transport, 'The reader’s answer was refused (endpoint stalled).');
+		}
+		if (result.status === 'babble') throw new MynaError(ErrorKind.Transport, 'The reader sent more than a whole answer.', { status: 'babble' });
+		if (result.status !== 'ok' || !result.data) {
+			throw new MynaError(ErrorKind.Transport, 'The USB transfer from the reader failed.', { status: result.status ?? 'unknown' });
+		}
+		const view = result.data;
+		return new Uint8Array(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
+	}
+}
