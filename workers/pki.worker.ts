@@ -3,4 +3,4 @@
 import { expose } from 'comlink';
 import { createPkiWorkerApi } from '../src/lib/pki/worker-api';
 
-expose(createPkiWorkerApi(performance.timeOrigin + performance.now()));
+expose(createPkiWorkerApi(performance.timeOrigin + performance.now(), { indexedDB: self.indexedDB }));

@@ -2,7 +2,9 @@
 import type { BenchModule, Figure } from './figure';
 
 const modules: Record<string, () => Promise<{ default: BenchModule }>> = {
-	app: () => import('./app.bench')
+	app: () => import('./app.bench'),
+	card: () => import('./card.bench'),
+	pki: () => import('./pki.bench')
 };
 
 function withinBudget(f: Figure): boolean | undefined {

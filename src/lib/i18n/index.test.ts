@@ -16,3 +16,16 @@ describe('translate', () => {
 		for (const key of Object.keys(ja) as (keyof typeof ja)[]) expect(en[key].trim()).not.toBe('');
 	});
 });
+
+describe('error messages', () => {
+	it('has a Japanese and an English message for every error kind', async () => {
+		const { ErrorKind } = await import('../errors');
+		const { errorMessageKey } = await import('./index');
+		for (const kind of Object.values(ErrorKind)) {
+			const key = errorMessageKey(kind);
+			expect(key, kind).toBe(`error.${kind}`);
+			expect(translate('ja', key)).not.toBe('');
+			expect(translate('en', key)).not.toBe('');
+		}
+	});
+});

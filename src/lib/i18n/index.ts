@@ -12,3 +12,9 @@ export function translate(locale: Locale, key: MessageKey, params: Record<string
 	const template = catalogs[locale][key];
 	return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
+
+/** The message for an error kind; every kind of `ErrorKind` has one in both languages. */
+export function errorMessageKey(kind: string): MessageKey {
+	const key = `error.${kind}`;
+	return (key in ja ? key : 'error.internal') as MessageKey;
+}

@@ -1,0 +1,237 @@
+import { proxy, type Remote } from 'comlink';
+import type { CardWorkerApi } from '../card/worker-api';
+import type { CardDetection } from '../card/jpki-session';
+import { ErrorKind, type ErrorData } from '../errors';
+import type { CertificateInfo } from '../pki/certificate-info';
+import type { PkiWorkerApi } from '../pki/worker-api';
+import type { CardPresence, ReaderInfo } from '../readers/reader-connection';
+import { snapshotUsbDevice, usbDeviceOps } from '../usb/device-bridge';
+import { lookupReader, USB_REQUEST_FILTERS } from '../usb/reader-registry';
+
+export const ReaderStatus = {
+	Opening: 'opening',
+	Ready: 'ready',
+	/** The reader cannot be used from here (protected class in a normal page, not a reader at all). */
+	Unusable: 'unusable',
+	Unplugged: 'unplugged',
+	Failed: 'failed'
+} as const;
+export type ReaderStatus = (typeof ReaderStatus)[keyof typeof ReaderStatus];
+
+export const CardState = {
+	Absent: 'absent',
+	Reading: 'reading',
+	Ready: 'ready',
+	Failed: 'failed'
+} as const;
+export type CardState = (typeof CardState)[keyof typeof CardState];
+
+/** One slot of one reader, as the UI shows it. Card data lives here only while the card is in the reader. */
+export class ReaderEntry {
+	readonly key: string;
+	readonly deviceKey: string;
+	readonly slot: number;
+	name: string = $state('');
+	status: ReaderStatus = $state(ReaderStatus.Opening);
+	info: ReaderInfo | undefined = $state();
+	error: ErrorData | undefined = $state();
+	card: CardState = $state(CardState.Absent);
+	cardError: ErrorData | undefined = $state();
+	detection: CardDetection | undefined = $state();
+	authCertificate: CertificateInfo | undefined = $state();
+
+	constructor(key: string, deviceKey: string, slot: number, name: string) {
+		this.key = key;
+		this.deviceKey = deviceKey;
+		this.slot = slot;
+		this.name = name;
+	}
+
+	/** Forgets everything read from the card (removal, unplug). */
+	wipeCard(): void {
+		this.detection = undefined;
+		this.authCertificate = undefined;
+		this.cardError = undefined;
+		this.card = CardState.Absent;
+	}
+}
+
+export interface ReaderManagerDependencies {
+	usb: USB | undefined;
+	card: Remote<CardWorkerApi>;
+	pki: Remote<PkiWorkerApi>;
+	usbUnrestricted: boolean;
+}
+
+/**
+ * Adapts WebUSB devices and the card worker for the UI: the page owns the USBDevice objects (permission,
+ * connect/disconnect) and lends them to the worker, where the drivers and the card layer run.
+ */
+export class ReaderManager {
+	entries: ReaderEntry[] = $state([]);
+	#deps: ReaderManagerDependencies;
+	// Bookkeeping only (device → key); the UI reads `entries`, so this map needs no reactivity.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
+	#devices = new Map<USBDevice, string>();
+	#next = 1;
+	#onConnect = (event: Event) => void this.add((event as USBConnectionEvent).device, { fromEvent: true });
+	#onDisconnect = (event: Event) => this.#unplugged((event as USBConnectionEvent).device);
+
+	constructor(deps: ReaderManagerDependencies) {
+		this.#deps = deps;
+	}
+
+	get usb(): USB | undefined {
+		return this.#deps.usb;
+	}
+
+	/** Starts listening for hot-plug and opens the readers this origin may already use. */
+	async start(): Promise<void> {
+		const usb = this.#deps.usb;
+		if (!usb) return;
+		usb.addEventListener('connect', this.#onConnect);
+		usb.addEventListener('disconnect', this.#onDisconnect);
+		for (const device of await usb.getDevices()) await this.add(device);
+	}
+
+	stop(): void {
+		this.#deps.usb?.removeEventListener('connect', this.#onConnect);
+		this.#deps.usb?.removeEventListener('disconnect', this.#onDisconnect);
+	}
+
+	/** Shows the browser's device chooser (needs a user gesture). Resolves false when the user cancelled. */
+	async requestReader(): Promise<boolean> {
+		const usb = this.#deps.usb;
+		if (!usb) return false;
+		let device: USBDevice;
+		try {
+			device = await usb.requestDevice({ filters: [...USB_REQUEST_FILTERS] });
+		} catch (error) {
+			if (error instanceof DOMException && error.name === 'NotFoundError') return false;
+			throw error;
+		}
+		await this.add(device);
+		return true;
+	}
+
+	async add(device: USBDevice, { fromEvent = false } = {}): Promise<void> {
+		if (this.#devices.has(device)) return;
+		// A reader plugged back in is a new device: its old, unplugged rows are stale.
+		this.entries = this.entries.filter((e) => e.status !== ReaderStatus.Unplugged);
+		const match = lookupReader(device, { usbUnrestricted: this.#deps.usbUnrestricted });
+		// A connect event for a device that is not a reader is none of our business.
+		if (!match && fromEvent) return;
+		const deviceKey = `device-${this.#next++}`;
+		this.#devices.set(device, deviceKey);
+		const entry = new ReaderEntry(`${deviceKey}#0`, deviceKey, 0, match?.name ?? device.productName ?? 'USB');
+		this.entries.push(entry);
+		const live = this.entries[this.entries.length - 1]!;
+		if (!match) {
+			this.#fail(live, { kind: ErrorKind.Unsupported, message: 'Not a supported card reader.' }, ReaderStatus.Unusable);
+			return;
+		}
+		if (!match.claimable) {
+			this.#fail(live, { kind: ErrorKind.ProtectedInterface, message: 'Protected interface class.' }, ReaderStatus.Unusable);
+			return;
+		}
+		const attached = await this.#deps.card.attach(deviceKey, snapshotUsbDevice(device), proxy(usbDeviceOps(device)));
+		if (!attached.ok) {
+			this.#fail(live, attached.error);
+			return;
+		}
+		await this.#open(live);
+		const slots = live.info?.slotCount ?? 1;
+		for (let slot = 1; slot < slots; slot++) {
+			this.entries.push(new ReaderEntry(`${deviceKey}#${slot}`, deviceKey, slot, live.name));
+			await this.#open(this.entries[this.entries.length - 1]!);
+		}
+	}
+
+	async #open(entry: ReaderEntry): Promise<void> {
+		entry.status = ReaderStatus.Opening;
+		const opened = await this.#deps.card.open(
+			entry.key,
+			entry.deviceKey,
+			{ usbUnrestricted: this.#deps.usbUnrestricted, slot: entry.slot },
+			proxy((presence: CardPresence) => this.#presence(entry.key, presence))
+		);
+		const live = this.entries.find((e) => e.key === entry.key);
+		if (!live) return;
+		if (!opened.ok) {
+			this.#fail(live, opened.error, opened.error.kind === ErrorKind.ProtectedInterface ? ReaderStatus.Unusable : ReaderStatus.Failed);
+			return;
+		}
+		live.info = opened.info;
+		live.status = ReaderStatus.Ready;
+		live.error = undefined;
+		// Drivers report changes, not the state at open: look for a card already there.
+		await this.readCard(live, { quietIfAbsent: true });
+	}
+
+	#fail(entry: ReaderEntry, error: ErrorData, status: ReaderStatus = ReaderStatus.Failed): void {
+		entry.status = status;
+		entry.error = error;
+		entry.wipeCard();
+	}
+
+	#presence(key: string, presence: CardPresence): void {
+		const entry = this.entries.find((e) => e.key === key);
+		if (!entry || entry.status !== ReaderStatus.Ready) return;
+		if (presence === 'absent') entry.wipeCard();
+		else if (entry.card === CardState.Absent || entry.card === CardState.Failed) void this.readCard(entry, { quietIfAbsent: true });
+	}
+
+	/** Connects the card and reads what needs no PIN: what kind of card it is, and the auth certificate. */
+	async readCard(entry: ReaderEntry, { quietIfAbsent = false } = {}): Promise<void> {
+		if (entry.card === CardState.Reading) return;
+		entry.wipeCard();
+		entry.card = CardState.Reading;
+		const connected = await this.#deps.card.connectCard(entry.key);
+		if (!connected.ok) return this.#cardFailed(entry, connected.error, quietIfAbsent);
+		entry.detection = connected.detection;
+		if (connected.detection.kind !== 'my-number-card') {
+			entry.card = CardState.Ready;
+			return;
+		}
+		const cert = await this.#deps.card.readCertificate(entry.key, 'auth');
+		if (!cert.ok) return this.#cardFailed(entry, cert.error, false);
+		const info = await this.#deps.pki.readCertificate(cert.der);
+		if (!info.ok) return this.#cardFailed(entry, info.error, false);
+		if (entry.card !== CardState.Reading) return; // removed while we were reading
+		entry.authCertificate = info.certificate;
+		entry.card = CardState.Ready;
+	}
+
+	#cardFailed(entry: ReaderEntry, error: ErrorData, quietIfAbsent: boolean): void {
+		entry.detection = undefined;
+		entry.authCertificate = undefined;
+		if (quietIfAbsent && error.kind === ErrorKind.CardAbsent) {
+			entry.card = CardState.Absent;
+			return;
+		}
+		if (error.kind === ErrorKind.ReaderUnplugged) {
+			this.#fail(entry, error, ReaderStatus.Unplugged);
+			return;
+		}
+		entry.card = CardState.Failed;
+		entry.cardError = error;
+	}
+
+	#unplugged(device: USBDevice): void {
+		const deviceKey = this.#devices.get(device);
+		if (!deviceKey) return;
+		this.#devices.delete(device);
+		for (const entry of this.entries) {
+			if (entry.deviceKey !== deviceKey) continue;
+			entry.wipeCard();
+			entry.status = ReaderStatus.Unplugged;
+			entry.error = undefined;
+		}
+		void this.#deps.card.detach(deviceKey);
+	}
+
+	/** Takes an unplugged reader off the list. */
+	dismiss(entry: ReaderEntry): void {
+		this.entries = this.entries.filter((e) => e.deviceKey !== entry.deviceKey);
+	}
+}
