@@ -7,7 +7,9 @@ test('the first page reports the routes this browser offers and both workers ans
 	page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
 
 	await page.goto('/');
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText('このブラウザーで使える接続方法');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('カードリーダー');
+	await expect(page.getByRole('heading', { level: 2, name: 'このブラウザーで使える接続方法' })).toBeVisible();
+	await expect(page.getByTestId('no-readers')).toHaveText('カードリーダーはまだ接続されていません。');
 
 	// Chromium on localhost: a secure context with WebUSB, not isolated, no Web Smart Card API, no Web NFC.
 	const report = page.getByTestId('route-report');
@@ -31,12 +33,13 @@ test('the first page reports the routes this browser offers and both workers ans
 test('the language switch turns the page into English and back', async ({ page }) => {
 	await page.goto('/');
 	await page.getByRole('button', { name: '表示言語' }).click();
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ways to reach a card reader in this browser');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Card readers');
+	await expect(page.getByRole('button', { name: 'Connect a card reader' })).toBeVisible();
 	await expect(page.getByTestId('worker-card')).toContainText('Answered (version');
 	await expect(page.locator('html')).toHaveAttribute('lang', 'en');
 	await expectNoAxeViolations(page);
 	await page.getByRole('button', { name: 'Language' }).click();
-	await expect(page.getByRole('heading', { level: 1 })).toHaveText('このブラウザーで使える接続方法');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('カードリーダー');
 });
 
 test('the app is served with a strict Content-Security-Policy', async ({ page }) => {

@@ -81,7 +81,7 @@ export function createCardWorkerApi(startedAt: number, deps: CardWorkerDependenc
 		async open(
 			readerKey: string,
 			deviceKey: string,
-			options: { usbUnrestricted: boolean; slot?: number },
+			options: { usbUnrestricted: boolean; slot?: number; interfaceNumber?: number },
 			onPresence?: (presence: CardPresence) => void
 		): Promise<Result<{ info: ReaderInfo }>> {
 			return asResult(async () => {
@@ -91,7 +91,7 @@ export function createCardWorkerApi(startedAt: number, deps: CardWorkerDependenc
 				if (previous) await closeEntry(previous);
 				const entry: AttachedReader = { deviceKey };
 				readers.set(readerKey, entry);
-				const connection = await deps.openReader(device, { usbUnrestricted: options.usbUnrestricted, slot: options.slot });
+				const connection = await deps.openReader(device, options);
 				entry.connection = connection;
 				entry.stopPresence = connection.onPresence(({ presence }) => {
 					if (presence === 'absent') {

@@ -1,8 +1,15 @@
 // Browser bundle of the emulated lab for Playwright and integrators: replaces `navigator.usb` with the virtual
 // bus before the app loads and exposes the lab as `window.mynaLab`. Built with esbuild (tests/fixtures/lab.ts).
+// Set `window.mynaLabOptions = { isolated: true }` in an earlier init script to emulate an Isolated Web App
+// granted `usb-unrestricted` (protected CCID interfaces become claimable).
 import { createVirtualLab } from './index';
-import { installVirtualUsb } from './lab';
+import { emulateIsolatedContext, installVirtualUsb } from './lab';
 
+const options = (window as { mynaLabOptions?: { isolated?: boolean } }).mynaLabOptions ?? {};
 const lab = createVirtualLab();
+if (options.isolated) {
+	emulateIsolatedContext(window);
+	lab.defaultContext = { usbUnrestricted: true };
+}
 installVirtualUsb(window, lab.usb);
 Object.defineProperty(window, 'mynaLab', { value: lab, configurable: false, enumerable: false, writable: false });

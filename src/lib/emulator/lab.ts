@@ -27,6 +27,8 @@ export class EmulatorLab<CardOptions = unknown> {
 	#cards = new Map<string, ApduCard>();
 	#deps: LabDependencies<CardOptions>;
 	#next = 1;
+	/** Readers added without their own `context` get this one (an emulated Isolated Web App sets it). */
+	defaultContext: VirtualReaderOptions['context'] = { usbUnrestricted: false };
 
 	constructor(deps: LabDependencies<CardOptions>) {
 		this.#deps = deps;
@@ -39,7 +41,7 @@ export class EmulatorLab<CardOptions = unknown> {
 
 	/** Plugs in a reader. `granted` = the page already has permission (it shows up in getDevices). */
 	addReader(model: string, options: VirtualReaderOptions & { granted?: boolean } = {}): string {
-		const reader = this.#deps.createReader(model, options);
+		const reader = this.#deps.createReader(model, { context: this.defaultContext, ...options });
 		const id = `reader-${this.#next++}`;
 		this.#readers.set(id, reader);
 		this.bus.attach(reader.device, { granted: options.granted ?? false });
@@ -119,4 +121,18 @@ export class EmulatorLab<CardOptions = unknown> {
 /** Replaces `navigator.usb` in a window (Chromium defines it as a getter on Navigator.prototype). */
 export function installVirtualUsb(scope: { navigator: Navigator }, usb: USB): void {
 	Object.defineProperty(Object.getPrototypeOf(scope.navigator), 'usb', { get: () => usb, configurable: true });
+}
+
+/** Policy features an Isolated Web App may be granted (its manifest's permissions_policy). */
+const ISOLATED_APP_FEATURES = ['usb', 'usb-unrestricted', 'smart-card', 'cross-origin-isolated'];
+
+/**
+ * Makes a page look like an Isolated Web App that was granted `usb-unrestricted` (for tests of the kiosk build's
+ * CCID route): `isIsolatedContext` and a permissions policy that allows the IWA features.
+ */
+export function emulateIsolatedContext(scope: Window & typeof globalThis): void {
+	Object.defineProperty(scope, 'isIsolatedContext', { get: () => true, configurable: true });
+	const policy = { allowsFeature: (feature: string) => ISOLATED_APP_FEATURES.includes(feature), features: () => [...ISOLATED_APP_FEATURES] };
+	Object.defineProperty(scope.document, 'permissionsPolicy', { get: () => policy, configurable: true });
+	Object.defineProperty(scope.document, 'featurePolicy', { get: () => policy, configurable: true });
 }

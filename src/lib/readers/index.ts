@@ -4,7 +4,7 @@
  * descriptors; a reader whose only route is a protected interface fails with ProtectedInterface before any claim.
  */
 import { ErrorKind, MynaError } from '../errors';
-import { lookupReader, protectedInterfaceError, type ReaderMatch } from '../usb';
+import { lookupReader, protectedInterfaceError, readerCandidates, type ReaderMatch } from '../usb';
 import { CcidReaderDriver, type CcidExchangeObserver } from './ccid';
 import type { OpenReaderOptions, ReaderConnection, ReaderDriver } from './reader-connection';
 import { rcs300ReaderDriver } from './rcs300';
@@ -16,13 +16,16 @@ export { detectRoutes, currentRoutePlatform, type RouteReport, type RoutePlatfor
 export interface OpenAnyReaderOptions extends OpenReaderOptions {
 	/** The page may claim protected interfaces (`usb-unrestricted`, Isolated Web Apps): from the composition root. */
 	usbUnrestricted?: boolean;
+	/** Open this interface (one function of a multi-function reader) instead of the registry's first choice. */
+	interfaceNumber?: number;
 	/** CCID-level exchange observer for the diagnostics trace (masked). */
 	onCcidExchange?: CcidExchangeObserver;
 }
 
 /** Which driver and interface this device would use here, without opening it (for the UI's explanations). */
-export function planReader(device: USBDevice, usbUnrestricted = false): ReaderMatch | undefined {
-	return lookupReader(device, { usbUnrestricted });
+export function planReader(device: USBDevice, usbUnrestricted = false, interfaceNumber?: number): ReaderMatch | undefined {
+	if (interfaceNumber === undefined) return lookupReader(device, { usbUnrestricted });
+	return readerCandidates(device, { usbUnrestricted }).find((c) => c.interfaceNumber === interfaceNumber);
 }
 
 function driverFor(match: ReaderMatch, options: OpenAnyReaderOptions): ReaderDriver {
@@ -41,7 +44,7 @@ function driverFor(match: ReaderMatch, options: OpenAnyReaderOptions): ReaderDri
 }
 
 export async function openReader(device: USBDevice, options: OpenAnyReaderOptions = {}): Promise<ReaderConnection> {
-	const match = planReader(device, options.usbUnrestricted ?? false);
+	const match = planReader(device, options.usbUnrestricted ?? false, options.interfaceNumber);
 	if (!match) {
 		throw new MynaError(ErrorKind.Unsupported, 'This USB device is not a card reader this app can drive.', {
 			vendorId: device.vendorId,
@@ -49,6 +52,6 @@ export async function openReader(device: USBDevice, options: OpenAnyReaderOption
 		});
 	}
 	if (!match.claimable && match.interfaceNumber !== undefined) throw protectedInterfaceError(device, match.interfaceNumber);
-	const { usbUnrestricted: _u, onCcidExchange: _o, ...driverOptions } = options;
+	const { usbUnrestricted: _u, onCcidExchange: _o, interfaceNumber: _i, ...driverOptions } = options;
 	return driverFor(match, options).open(device, driverOptions);
 }

@@ -6,7 +6,7 @@ import type { CertificateInfo } from '../pki/certificate-info';
 import type { PkiWorkerApi } from '../pki/worker-api';
 import type { CardPresence, ReaderInfo } from '../readers/reader-connection';
 import { snapshotUsbDevice, usbDeviceOps } from '../usb/device-bridge';
-import { lookupReader, USB_REQUEST_FILTERS } from '../usb/reader-registry';
+import { readerFunctions, USB_REQUEST_FILTERS, type ReaderMatch } from '../usb/reader-registry';
 
 export const ReaderStatus = {
 	Opening: 'opening',
@@ -31,6 +31,7 @@ export class ReaderEntry {
 	readonly key: string;
 	readonly deviceKey: string;
 	readonly slot: number;
+	readonly interfaceNumber: number | undefined;
 	name: string = $state('');
 	status: ReaderStatus = $state(ReaderStatus.Opening);
 	info: ReaderInfo | undefined = $state();
@@ -40,11 +41,12 @@ export class ReaderEntry {
 	detection: CardDetection | undefined = $state();
 	authCertificate: CertificateInfo | undefined = $state();
 
-	constructor(key: string, deviceKey: string, slot: number, name: string) {
+	constructor(key: string, deviceKey: string, slot: number, name: string, interfaceNumber?: number) {
 		this.key = key;
 		this.deviceKey = deviceKey;
 		this.slot = slot;
 		this.name = name;
+		this.interfaceNumber = interfaceNumber;
 	}
 
 	/** Forgets everything read from the card (removal, unplug). */
@@ -116,34 +118,39 @@ export class ReaderManager {
 
 	async add(device: USBDevice, { fromEvent = false } = {}): Promise<void> {
 		if (this.#devices.has(device)) return;
+		const functions = readerFunctions(device, { usbUnrestricted: this.#deps.usbUnrestricted });
+		// A connect event for a device that is not a reader is none of our business.
+		if (functions.length === 0 && fromEvent) return;
 		// A reader plugged back in is a new device: its old, unplugged rows are stale.
 		this.entries = this.entries.filter((e) => e.status !== ReaderStatus.Unplugged);
-		const match = lookupReader(device, { usbUnrestricted: this.#deps.usbUnrestricted });
-		// A connect event for a device that is not a reader is none of our business.
-		if (!match && fromEvent) return;
 		const deviceKey = `device-${this.#next++}`;
 		this.#devices.set(device, deviceKey);
-		const entry = new ReaderEntry(`${deviceKey}#0`, deviceKey, 0, match?.name ?? device.productName ?? 'USB');
-		this.entries.push(entry);
-		const live = this.entries[this.entries.length - 1]!;
-		if (!match) {
-			this.#fail(live, { kind: ErrorKind.Unsupported, message: 'Not a supported card reader.' }, ReaderStatus.Unusable);
+		if (functions.length === 0) {
+			const entry = this.#push(new ReaderEntry(`${deviceKey}#0`, deviceKey, 0, device.productName ?? 'USB'));
+			this.#fail(entry, { kind: ErrorKind.Unsupported, message: 'Not a supported card reader.' }, ReaderStatus.Unusable);
 			return;
 		}
-		if (!match.claimable) {
-			this.#fail(live, { kind: ErrorKind.ProtectedInterface, message: 'Protected interface class.' }, ReaderStatus.Unusable);
+		if (!functions.some((f) => f.claimable)) {
+			const entry = this.#push(new ReaderEntry(`${deviceKey}#0`, deviceKey, 0, functions[0]!.name));
+			this.#fail(entry, { kind: ErrorKind.ProtectedInterface, message: 'Protected interface class.' }, ReaderStatus.Unusable);
 			return;
 		}
 		const attached = await this.#deps.card.attach(deviceKey, snapshotUsbDevice(device), proxy(usbDeviceOps(device)));
-		if (!attached.ok) {
-			this.#fail(live, attached.error);
-			return;
-		}
-		await this.#open(live);
-		const slots = live.info?.slotCount ?? 1;
-		for (let slot = 1; slot < slots; slot++) {
-			this.entries.push(new ReaderEntry(`${deviceKey}#${slot}`, deviceKey, slot, live.name));
-			await this.#open(this.entries[this.entries.length - 1]!);
+		for (const match of functions) await this.#openFunction(deviceKey, match, attached.ok ? undefined : attached.error);
+	}
+
+	#push(entry: ReaderEntry): ReaderEntry {
+		this.entries.push(entry);
+		return this.entries[this.entries.length - 1]!;
+	}
+
+	async #openFunction(deviceKey: string, match: ReaderMatch, attachError: ErrorData | undefined): Promise<void> {
+		const key = (slot: number) => `${deviceKey}:${match.interfaceNumber ?? 0}#${slot}`;
+		const first = this.#push(new ReaderEntry(key(0), deviceKey, 0, match.name, match.interfaceNumber));
+		if (attachError) return this.#fail(first, attachError);
+		await this.#open(first);
+		for (let slot = 1; slot < (first.info?.slotCount ?? 1); slot++) {
+			await this.#open(this.#push(new ReaderEntry(key(slot), deviceKey, slot, match.name, match.interfaceNumber)));
 		}
 	}
 
@@ -152,7 +159,11 @@ export class ReaderManager {
 		const opened = await this.#deps.card.open(
 			entry.key,
 			entry.deviceKey,
-			{ usbUnrestricted: this.#deps.usbUnrestricted, slot: entry.slot },
+			{
+				usbUnrestricted: this.#deps.usbUnrestricted,
+				slot: entry.slot,
+				...(entry.interfaceNumber !== undefined ? { interfaceNumber: entry.interfaceNumber } : {})
+			},
 			proxy((presence: CardPresence) => this.#presence(entry.key, presence))
 		);
 		const live = this.entries.find((e) => e.key === entry.key);

@@ -32,6 +32,7 @@ export {
 	USB_REQUEST_FILTERS,
 	findKnownReader,
 	lookupReader,
+	readerFunctions,
 	readerCandidates,
 	type KnownReader,
 	type KnownReaderInterface,

@@ -109,6 +109,8 @@ export interface ReaderMatch {
 	/** Human name, e.g. "Sony PaSoRi RC-S300/S" or "ACS ACR1252 Dual Reader (contact)". */
 	name: string;
 	interfaceNumber?: number;
+	/** Set when the device has several reader functions (e.g. "contactless", "contact"), each its own reader. */
+	label?: string;
 	quirks: ReaderQuirks;
 	/** Found in KNOWN_READERS (else chosen from the descriptors alone). */
 	known: boolean;
@@ -161,6 +163,7 @@ export function readerCandidates(device: USBDevice, options: LookupOptions = {})
 					driverId: itf.driverId,
 					name: itf.label ? `${known.name} (${itf.label})` : known.name,
 					interfaceNumber: itf.interfaceNumber,
+					...(itf.label ? { label: itf.label } : {}),
 					quirks: itf.quirks,
 					known: true,
 					protectedClass,
@@ -192,4 +195,20 @@ export function readerCandidates(device: USBDevice, options: LookupOptions = {})
 export function lookupReader(device: USBDevice, options: LookupOptions = {}): ReaderMatch | undefined {
 	const candidates = readerCandidates(device, options);
 	return candidates.find((c) => c.claimable) ?? candidates[0];
+}
+
+/**
+ * The readers this device holds, each to be opened on its own: every function of a multi-function device
+ * (the ACR1251/1252 Dual's contactless and contact interfaces), else the one best route (the RC-S300's two
+ * interfaces reach the same antenna, so only one of them is used).
+ */
+export function readerFunctions(device: USBDevice, options: LookupOptions = {}): ReaderMatch[] {
+	const candidates = readerCandidates(device, options);
+	const labelled = candidates.filter((c) => c.label !== undefined);
+	if (labelled.length > 1) {
+		const claimable = labelled.filter((c) => c.claimable);
+		return claimable.length > 0 ? claimable : labelled.slice(0, 1);
+	}
+	const best = lookupReader(device, options);
+	return best ? [best] : [];
 }

@@ -42,7 +42,8 @@ export class VirtualUsb extends EventTarget {
 		device.onDisconnect((d) => this.#detached(d));
 		this.#attached.push(device);
 		if (granted) this.#granted.add(device);
-		this.#dispatch('connect', device);
+		// Chrome tells a page about devices it has permission for, and no others.
+		if (this.#granted.has(device)) this.#dispatch('connect', device);
 	}
 
 	/** The user's pick in the chooser dialog; return undefined to cancel. */
@@ -58,7 +59,7 @@ export class VirtualUsb extends EventTarget {
 		const index = this.#attached.indexOf(device);
 		if (index < 0) return;
 		this.#attached.splice(index, 1);
-		this.#dispatch('disconnect', device);
+		if (this.#granted.has(device)) this.#dispatch('disconnect', device);
 	}
 
 	#dispatch(type: 'connect' | 'disconnect', device: VirtualUsbDevice): void {
