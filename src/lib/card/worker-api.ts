@@ -3,9 +3,8 @@ import { asResult, ErrorKind, MynaError, type Result } from '../errors';
 import { openReader, type CardPresence, type OpenAnyReaderOptions, type ReaderConnection, type ReaderInfo } from '../readers';
 import { BridgedUsbDevice, type UsbDeviceOps, type UsbDeviceSnapshot } from '../usb/device-bridge';
 import { workerHello, type WorkerHello } from '../worker-hello';
-import { MynaCard } from './myna-card';
-import type { CardDetection, CertificateKind } from './jpki-session';
-import type { PinStatus } from './pin-guard';
+import { CardService } from './card-service';
+import type { CardDetection } from './jpki-session';
 
 /** READ BINARY and GET RESPONSE answers may hold personal data or certificates: the trace keeps only their SW. */
 const PERSONAL_READS = new Set([0xb0, 0xb1, 0xc0]);
@@ -13,12 +12,25 @@ const PERSONAL_READS = new Set([0xb0, 0xb1, 0xc0]);
 interface AttachedReader {
 	deviceKey: string;
 	connection?: ReaderConnection;
-	card?: MynaCard;
+	/** The card in this reader, as a service of plain-data calls; detached on removal. */
+	readonly service: CardService;
 	stopPresence?: () => void;
 }
 
 export interface CardWorkerDependencies {
 	openReader: (device: USBDevice, options: OpenAnyReaderOptions) => Promise<ReaderConnection>;
+}
+
+/** The card operations a page may call on the card in a reader (everything but the worker's own attach/detach). */
+export type CardOperations = Omit<CardService, 'attach' | 'detach'>;
+export type CardOperation = keyof CardOperations;
+
+const WORKER_ONLY: readonly string[] = ['attach', 'detach', 'constructor'];
+
+export interface OpenReaderRequest {
+	usbUnrestricted: boolean;
+	slot?: number;
+	interfaceNumber?: number;
 }
 
 /**
@@ -36,16 +48,9 @@ export function createCardWorkerApi(startedAt: number, deps: CardWorkerDependenc
 		return entry;
 	}
 
-	function card(key: string): MynaCard {
-		const entry = reader(key);
-		if (!entry.card) throw new MynaError(ErrorKind.CardAbsent, 'No card has been connected in this reader.');
-		return entry.card;
-	}
-
 	async function closeEntry(entry: AttachedReader): Promise<void> {
 		entry.stopPresence?.();
-		entry.card?.endSession();
-		entry.card = undefined;
+		entry.service.detach();
 		const connection = entry.connection;
 		entry.connection = undefined;
 		await connection?.close();
@@ -75,29 +80,22 @@ export function createCardWorkerApi(startedAt: number, deps: CardWorkerDependenc
 		},
 
 		/**
-		 * Opens one slot of an attached device (`readerKey` names the pair) with the driver the registry picks;
-		 * `onPresence` (a comlink proxy) hears card insert/remove. Slots of one device share its transport.
+		 * Opens one reader function/slot of an attached device (`readerKey` names it) with the driver the registry
+		 * picks; `onPresence` (a comlink proxy) hears card insert/remove. Slots of one device share its transport.
 		 */
-		async open(
-			readerKey: string,
-			deviceKey: string,
-			options: { usbUnrestricted: boolean; slot?: number; interfaceNumber?: number },
-			onPresence?: (presence: CardPresence) => void
-		): Promise<Result<{ info: ReaderInfo }>> {
+		async open(readerKey: string, deviceKey: string, request: OpenReaderRequest, onPresence?: (presence: CardPresence) => void): Promise<Result<{ info: ReaderInfo }>> {
 			return asResult(async () => {
 				const device = devices.get(deviceKey);
 				if (!device) throw new MynaError(ErrorKind.NoReader, 'The reader is no longer connected.');
 				const previous = readers.get(readerKey);
 				if (previous) await closeEntry(previous);
-				const entry: AttachedReader = { deviceKey };
+				const entry: AttachedReader = { deviceKey, service: new CardService() };
 				readers.set(readerKey, entry);
-				const connection = await deps.openReader(device, options);
+				const connection = await deps.openReader(device, request);
 				entry.connection = connection;
 				entry.stopPresence = connection.onPresence(({ presence }) => {
-					if (presence === 'absent') {
-						entry.card?.endSession();
-						entry.card = undefined;
-					}
+					// A removed card takes its session (verified PINs, cached keys) with it.
+					if (presence === 'absent') entry.service.detach();
 					onPresence?.(presence);
 				});
 				return { info: connection.info };
@@ -105,24 +103,35 @@ export function createCardWorkerApi(startedAt: number, deps: CardWorkerDependenc
 		},
 
 		/** Powers on / activates the card and tells what it is (never by the ATR). */
-		async connectCard(key: string): Promise<Result<{ atr?: Uint8Array; detection: CardDetection }>> {
+		async connectCard(readerKey: string): Promise<Result<{ atr?: Uint8Array; detection: CardDetection }>> {
 			return asResult(async () => {
-				const entry = reader(key);
+				const entry = reader(readerKey);
 				if (!entry.connection) throw new MynaError(ErrorKind.NoReader, 'The reader is not open.');
+				entry.service.detach();
 				const { atr } = await entry.connection.connectCard();
-				const channel = new TracingChannel(entry.connection.channel, trace, { maskResponse: (c) => PERSONAL_READS.has(c[1] ?? 0) });
-				entry.card = new MynaCard(channel);
-				const detection = await entry.card.detect();
-				return atr ? { atr, detection } : { detection };
+				entry.service.attach(new TracingChannel(entry.connection.channel, trace, { maskResponse: (c) => PERSONAL_READS.has(c[1] ?? 0) }));
+				const detected = await entry.service.detect();
+				if (!detected.ok) throw new MynaError(detected.error.kind, detected.error.message, detected.error.details ?? {});
+				return atr ? { atr, detection: detected.detection } : { detection: detected.detection };
 			});
 		},
 
-		async readCertificate(key: string, kind: Exclude<CertificateKind, 'sign'>): Promise<Result<{ der: Uint8Array }>> {
-			return asResult(async () => ({ der: (await card(key).readCertificate(kind)).der }));
-		},
-
-		async pinStatuses(key: string): Promise<Result<{ statuses: PinStatus[] }>> {
-			return asResult(async () => ({ statuses: await card(key).pinStatuses() }));
+		/**
+		 * One operation on the card in a reader (certificates, PIN counters, VERIFY, CHANGE, sign, 4 info, card face):
+		 * `call(readerKey, 'readCertificate', 'auth')`. No remote objects are handed out: a comlink proxy that the page
+		 * lets go of mid-call is finalized and closes its port, and the answer is lost.
+		 */
+		async call<K extends CardOperation>(
+			readerKey: string,
+			operation: K,
+			...args: Parameters<CardOperations[K]>
+		): Promise<Awaited<ReturnType<CardOperations[K]>>> {
+			const service = readers.get(readerKey)?.service;
+			if (!service || !(operation in CardService.prototype) || WORKER_ONLY.includes(operation)) {
+				return { ok: false, error: { kind: ErrorKind.NoReader, message: 'The reader is no longer connected.' } } as Awaited<ReturnType<CardOperations[K]>>;
+			}
+			const method = service[operation] as (...a: Parameters<CardOperations[K]>) => ReturnType<CardOperations[K]>;
+			return await method.apply(service, args);
 		},
 
 		/** Closes every slot of a device and forgets it (unplug, or the user removed it). */
@@ -130,6 +139,7 @@ export function createCardWorkerApi(startedAt: number, deps: CardWorkerDependenc
 			await closeDevice(deviceKey);
 		},
 
+		/** The redacted APDU trace (PIN data masked, read data hidden) for the diagnostics page. */
 		async trace(): Promise<ApduTraceEntry[]> {
 			return [...trace.entries];
 		}

@@ -6,6 +6,7 @@ import type { CertificateInfo } from '../pki/certificate-info';
 import type { PkiWorkerApi } from '../pki/worker-api';
 import type { CardPresence, ReaderInfo } from '../readers/reader-connection';
 import { snapshotUsbDevice, usbDeviceOps } from '../usb/device-bridge';
+import { cardClient } from './card-client';
 import { readerFunctions, USB_REQUEST_FILTERS, type ReaderMatch } from '../usb/reader-registry';
 
 export const ReaderStatus = {
@@ -204,9 +205,9 @@ export class ReaderManager {
 			entry.card = CardState.Ready;
 			return;
 		}
-		const cert = await this.#deps.card.readCertificate(entry.key, 'auth');
+		const cert = await cardClient(this.#deps.card, entry.key).readCertificate('auth');
 		if (!cert.ok) return this.#cardFailed(entry, cert.error, false);
-		const info = await this.#deps.pki.readCertificate(cert.der);
+		const info = await this.#deps.pki.readCertificate(cert.certificate.der);
 		if (!info.ok) return this.#cardFailed(entry, info.error, false);
 		if (entry.card !== CardState.Reading) return; // removed while we were reading
 		entry.authCertificate = info.certificate;
