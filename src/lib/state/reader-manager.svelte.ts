@@ -88,6 +88,11 @@ export class ReaderManager {
 		return this.#deps.usb;
 	}
 
+	/** The reader holding a My Number Card that the feature pages work with (the first one, if several). */
+	get active(): ReaderEntry | undefined {
+		return this.entries.find((e) => e.status === ReaderStatus.Ready && e.card === CardState.Ready && e.detection?.kind === 'my-number-card');
+	}
+
 	/** Starts listening for hot-plug and opens the readers this origin may already use. */
 	async start(): Promise<void> {
 		const usb = this.#deps.usb;
