@@ -4,6 +4,7 @@ import type { BenchModule, Figure } from './figure';
 const modules: Record<string, () => Promise<{ default: BenchModule }>> = {
 	app: () => import('./app.bench'),
 	card: () => import('./card.bench'),
+	drivers: () => import('./drivers.bench'),
 	pki: () => import('./pki.bench')
 };
 
