@@ -127,6 +127,28 @@ test.describe('faults: each gives its message and the reader recovers without a 
 		await expectAuthCertificateRead(page);
 	});
 
+	test('CCID reader unplugged in the middle of a read: unplugged, nothing stale; back in, it reads', async ({ page, lab }) => {
+		await page.goto('/');
+		const readerId = await lab.addReader('scr3310-nttcom', { granted: true });
+		const reader = page.getByTestId('reader');
+		await expect(reader).toHaveAttribute('data-status', 'ready');
+		await lab.unplugAtTransfer(readerId, 10);
+		await lab.insertCard(readerId);
+		await expect(reader).toHaveAttribute('data-status', 'unplugged', { timeout: 15_000 });
+		await expect(reader.getByTestId('auth-certificate')).toHaveCount(0);
+		await lab.replug(readerId);
+		await expectAuthCertificateRead(page);
+	});
+
+	test('CCID reader busy in another program: the typed error, in plain words', async ({ page, lab }) => {
+		await page.goto('/');
+		await lab.addReader('scr3310-nttcom', { granted: true, claimedElsewhere: true });
+		const alert = page.getByTestId('reader').getByRole('alert');
+		await expect(alert).toHaveAttribute('data-error-kind', 'reader-busy');
+		await page.getByRole('button', { name: '表示言語' }).click();
+		await expect(alert).toContainText('Another tab or program is using the card reader');
+	});
+
 	test('reader busy in another tab or program: says so, in plain words', async ({ page, lab }) => {
 		await page.goto('/');
 		await lab.addReader('rcs300', { granted: true, claimedElsewhere: true });
