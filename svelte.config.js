@@ -21,7 +21,9 @@ const config = {
 			mode: 'hash',
 			directives: {
 				'default-src': ['self'],
-				'script-src': ['self'],
+				// 'wasm-unsafe-eval' lets WebAssembly compile (the JPEG 2000 decoder of the /info page's face photo); it
+				// does not allow eval() or inline scripts.
+				'script-src': ['self', 'wasm-unsafe-eval'],
 				'worker-src': ['self'],
 				'style-src': ['self', 'unsafe-inline'],
 				'img-src': ['self', 'data:', 'blob:'],
