@@ -13,6 +13,9 @@ export default defineConfig({
 	use: {
 		baseURL: `http://localhost:${port}`,
 		trace: 'off',
+		// The app's service worker precaches the whole build on a first visit; tests that are not about offline
+		// use run without it (tests/offline.e2e.ts turns it back on).
+		serviceWorkers: 'block',
 		launchOptions: {
 			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
 			args: [

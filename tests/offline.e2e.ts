@@ -1,6 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { expectNoAxeViolations } from './axe';
 
+test.use({ serviceWorkers: 'allow' });
+
 test('opened a second time with the network off, the app starts and reads the emulated card', async ({ page, context, baseURL }) => {
 	await page.goto('/');
 	await expect(page.getByTestId('worker-card')).toHaveAttribute('data-state', 'ready');
