@@ -40,6 +40,8 @@ export class ReaderEntry {
 	card: CardState = $state(CardState.Absent);
 	cardError: ErrorData | undefined = $state();
 	detection: CardDetection | undefined = $state();
+	/** A card event arrived while the card was being read (not UI state). */
+	recheck = false;
 	authCertificate: CertificateInfo | undefined = $state();
 
 	constructor(key: string, deviceKey: string, slot: number, name: string, interfaceNumber?: number) {
@@ -48,6 +50,10 @@ export class ReaderEntry {
 		this.slot = slot;
 		this.name = name;
 		this.interfaceNumber = interfaceNumber;
+	}
+
+	hasCardData(): boolean {
+		return this.card === CardState.Ready;
 	}
 
 	/** Forgets everything read from the card (removal, unplug). */
@@ -194,27 +200,51 @@ export class ReaderManager {
 	#presence(key: string, presence: CardPresence): void {
 		const entry = this.entries.find((e) => e.key === key);
 		if (!entry || entry.status !== ReaderStatus.Ready) return;
-		if (presence === 'absent') entry.wipeCard();
-		else if (entry.card === CardState.Absent || entry.card === CardState.Failed) void this.readCard(entry, { quietIfAbsent: true });
+		if (presence === 'absent') {
+			entry.recheck = false;
+			entry.wipeCard();
+		} else if (entry.card !== CardState.Ready) void this.readCard(entry, { quietIfAbsent: true });
 	}
 
 	/** Connects the card and reads what needs no PIN: what kind of card it is, and the auth certificate. */
 	async readCard(entry: ReaderEntry, { quietIfAbsent = false } = {}): Promise<void> {
-		if (entry.card === CardState.Reading) return;
+		if (entry.card === CardState.Reading) {
+			// A card event during a read (a NotifySlotChange, a poll) must not be lost: look again when it ends.
+			entry.recheck = true;
+			return;
+		}
+		entry.recheck = false;
 		entry.wipeCard();
 		entry.card = CardState.Reading;
+		try {
+			await this.#read(entry, quietIfAbsent);
+		} finally {
+			// `#read` changed entry.card behind TypeScript's back: read it through a function, not the narrowed field.
+			if (entry.recheck && !entry.hasCardData() && entry.status === ReaderStatus.Ready) {
+				entry.recheck = false;
+				void this.readCard(entry, { quietIfAbsent: true });
+			}
+		}
+	}
+
+	/** Each step checks the card is still being read: a removal in between wipes the entry and ends the read. */
+	async #read(entry: ReaderEntry, quietIfAbsent: boolean): Promise<void> {
+		const stillReading = () => entry.card === CardState.Reading;
 		const connected = await this.#deps.card.connectCard(entry.key);
+		if (!stillReading()) return;
 		if (!connected.ok) return this.#cardFailed(entry, connected.error, quietIfAbsent);
-		entry.detection = connected.detection;
 		if (connected.detection.kind !== 'my-number-card') {
+			entry.detection = connected.detection;
 			entry.card = CardState.Ready;
 			return;
 		}
 		const cert = await cardClient(this.#deps.card, entry.key).readCertificate('auth');
+		if (!stillReading()) return;
 		if (!cert.ok) return this.#cardFailed(entry, cert.error, false);
 		const info = await this.#deps.pki.readCertificate(cert.certificate.der);
+		if (!stillReading()) return;
 		if (!info.ok) return this.#cardFailed(entry, info.error, false);
-		if (entry.card !== CardState.Reading) return; // removed while we were reading
+		entry.detection = connected.detection;
 		entry.authCertificate = info.certificate;
 		entry.card = CardState.Ready;
 	}
