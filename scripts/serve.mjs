@@ -35,6 +35,9 @@ export async function serveBuild({ root = 'build', port = 4173, host = '127.0.0.
 	await stat(fallback).catch(() => {
 		throw new Error(`${fallback} is missing: run "npm run build" first`);
 	});
+	// The page's CSP is a <meta> tag, which does not reach module workers: send the same policy as a header on
+	// every response, so the workers' scripts run under it too.
+	const csp = /http-equiv="content-security-policy" content="([^"]+)"/.exec(await readFile(fallback, 'utf8'))?.[1];
 
 	const server = createServer(async (request, response) => {
 		try {
@@ -51,7 +54,8 @@ export async function serveBuild({ root = 'build', port = 4173, host = '127.0.0.
 			response.writeHead(200, {
 				'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
 				'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-				...SECURITY_HEADERS
+				...SECURITY_HEADERS,
+				...(csp ? { 'Content-Security-Policy': csp.replaceAll('&#39;', "'") } : {})
 			});
 			response.end(request.method === 'HEAD' ? undefined : body);
 		} catch {
