@@ -51,6 +51,7 @@ test('the app is served with a strict Content-Security-Policy', async ({ page })
 	// 'wasm-unsafe-eval' (WebAssembly for the JPEG 2000 photo decoder) is allowed; eval() is not.
 	expect(csp).not.toMatch(/script-src[^;]*'unsafe-eval'/);
 	// A <meta> CSP does not reach module workers: the server sends the same policy as a header on every file.
+	await expect(page.getByTestId('worker-card')).toHaveAttribute('data-state', 'ready');
 	const workerUrl = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).find((n) => n.includes('/workers/')));
 	expect(workerUrl).toBeTruthy();
 	const workerResponse = await page.request.get(workerUrl!);

@@ -42,6 +42,8 @@ export class ReaderEntry {
 	detection: CardDetection | undefined = $state();
 	/** A card event arrived while the card was being read (not UI state). */
 	recheck = false;
+	/** Which read is current: a removal, or a newer read, makes an older one's results stale (not UI state). */
+	readGeneration = 0;
 	authCertificate: CertificateInfo | undefined = $state();
 
 	constructor(key: string, deviceKey: string, slot: number, name: string, interfaceNumber?: number) {
@@ -56,8 +58,9 @@ export class ReaderEntry {
 		return this.card === CardState.Ready;
 	}
 
-	/** Forgets everything read from the card (removal, unplug). */
+	/** Forgets everything read from the card (removal, unplug); a read still running is disowned. */
 	wipeCard(): void {
+		this.readGeneration++;
 		this.detection = undefined;
 		this.authCertificate = undefined;
 		this.cardError = undefined;
@@ -216,22 +219,22 @@ export class ReaderManager {
 		entry.recheck = false;
 		entry.wipeCard();
 		entry.card = CardState.Reading;
+		const generation = entry.readGeneration;
 		try {
-			await this.#read(entry, quietIfAbsent);
+			await this.#read(entry, quietIfAbsent, () => entry.readGeneration === generation);
 		} finally {
-			// `#read` changed entry.card behind TypeScript's back: read it through a function, not the narrowed field.
-			if (entry.recheck && !entry.hasCardData() && entry.status === ReaderStatus.Ready) {
+			// `#read` changed the entry behind TypeScript's back: ask through a method, not the narrowed field.
+			if (entry.readGeneration === generation && entry.recheck && !entry.hasCardData() && entry.status === ReaderStatus.Ready) {
 				entry.recheck = false;
 				void this.readCard(entry, { quietIfAbsent: true });
 			}
 		}
 	}
 
-	/** Each step checks the card is still being read: a removal in between wipes the entry and ends the read. */
-	async #read(entry: ReaderEntry, quietIfAbsent: boolean): Promise<void> {
-		const stillReading = () => entry.card === CardState.Reading;
+	/** Each step first checks that this read is still the current one (no removal, no newer read since). */
+	async #read(entry: ReaderEntry, quietIfAbsent: boolean, current: () => boolean): Promise<void> {
 		const connected = await this.#deps.card.connectCard(entry.key);
-		if (!stillReading()) return;
+		if (!current()) return;
 		if (!connected.ok) return this.#cardFailed(entry, connected.error, quietIfAbsent);
 		if (connected.detection.kind !== 'my-number-card') {
 			entry.detection = connected.detection;
@@ -239,10 +242,10 @@ export class ReaderManager {
 			return;
 		}
 		const cert = await cardClient(this.#deps.card, entry.key).readCertificate('auth');
-		if (!stillReading()) return;
+		if (!current()) return;
 		if (!cert.ok) return this.#cardFailed(entry, cert.error, false);
 		const info = await this.#deps.pki.readCertificate(cert.certificate.der);
-		if (!stillReading()) return;
+		if (!current()) return;
 		if (!info.ok) return this.#cardFailed(entry, info.error, false);
 		entry.detection = connected.detection;
 		entry.authCertificate = info.certificate;

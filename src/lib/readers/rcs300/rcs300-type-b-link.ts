@@ -65,7 +65,8 @@ export class Rcs300TypeBLink implements TypeBLink {
 		return this.#learn(await this.#activateAtLayer3(signal));
 	}
 
-	async detect(signal?: AbortSignal): Promise<boolean> {
+	async detect(signal?: AbortSignal, options: { resetField?: boolean } = {}): Promise<boolean> {
+		if (options.resetField) this.#layer3Ready = false;
 		if (this.#path === 'reader') {
 			this.#layer3Ready = false;
 			await this.#session.resetField(signal);

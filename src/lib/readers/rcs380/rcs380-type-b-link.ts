@@ -61,7 +61,12 @@ export class Rcs380TypeBLink implements TypeBLink {
 		return activateTypeB(this.exchange, RCS380_LIMITS, { signal });
 	}
 
-	async detect(signal?: AbortSignal): Promise<boolean> {
+	async detect(signal?: AbortSignal, options: { resetField?: boolean } = {}): Promise<boolean> {
+		if (options.resetField) {
+			this.#fieldReady = false;
+			await this.#chipset.switchRf(false);
+			await sleep(RF_RESET_MS, signal);
+		}
 		await this.#setUpField();
 		return (await pollTypeB(this.exchange, { signal })) !== undefined;
 	}

@@ -18,8 +18,11 @@ export interface TypeBLink {
 	readonly exchange: IsoDepFrameExchange;
 	/** Resets the field and activates a Type B card; `undefined` when none answers. RF settings go out here, once. */
 	activate(signal?: AbortSignal): Promise<TypeBActivation | undefined>;
-	/** Whether a card answers a wake-up (used only while no card is active). */
-	detect(signal?: AbortSignal): Promise<boolean>;
+	/**
+	 * Whether a card answers a wake-up (used only while no card is active). `resetField` first turns the field off and
+	 * on: a card left ACTIVE by a failed exchange ignores WUPB until its field is reset.
+	 */
+	detect(signal?: AbortSignal, options?: { resetField?: boolean }): Promise<boolean>;
 	/** Idle traffic that keeps the reader's session alive, if the reader needs it. */
 	keepAlive?(): Promise<void>;
 	/** Field off, session ended, interface released, device closed. Never throws. */
@@ -64,6 +67,7 @@ export class TypeBReaderConnection implements ReaderConnection {
 	#dead: MynaError | undefined;
 	#closed = false;
 	#pollTimer: ReturnType<typeof setTimeout> | undefined;
+	#resetFieldBeforeDetect = false;
 	#keepAliveTimer: ReturnType<typeof setTimeout> | undefined;
 	#lastActivity = Date.now();
 
@@ -200,6 +204,7 @@ export class TypeBReaderConnection implements ReaderConnection {
 	#forgetCard(): void {
 		this.#iso = undefined;
 		this.#atr = undefined;
+		this.#resetFieldBeforeDetect = true;
 	}
 
 	#onUnplugged(error: MynaError): void {
@@ -250,7 +255,9 @@ export class TypeBReaderConnection implements ReaderConnection {
 			if (presence === 'absent') this.#forgetCard();
 			return presence;
 		}
-		return (await this.#link.detect()) ? 'present' : 'absent';
+		const resetField = this.#resetFieldBeforeDetect;
+		this.#resetFieldBeforeDetect = false;
+		return (await this.#link.detect(undefined, { resetField })) ? 'present' : 'absent';
 	}
 
 	#scheduleKeepAlive(): void {
