@@ -1,4 +1,5 @@
 import type { ApduCard } from './card/apdu-card';
+import type { SonyReaderFault } from './readers/sony/sony-reader-faults';
 import { VirtualUsb, asUsb } from './usb/virtual-usb';
 import type { TransferFaultRule } from './usb/usb-transfer-faults';
 import type { VirtualReader, VirtualReaderOptions } from './virtual-reader';
@@ -10,6 +11,31 @@ export interface LabReaderState {
 	plugged: boolean;
 	cards: boolean[];
 	transfers: number;
+}
+
+/**
+ * Protocol faults of the reader models, by name, so a test can send them through `page.evaluate`:
+ * - the Sony models (RC-S300, RC-S380): `SonyReaderFault` (`wtx-storm`, `crc-error`, `remove-card`, `corrupt-frame`, `busy`);
+ * - the CCID models: `time-extensions` (bStatus 0x80 DataBlocks before the next answer), `wtx-requests` (T=1
+ *   S(WTX) from the card, TPDU readers), `corrupt-lrc` (bad EDC on the card's next T=1 block), `mute-card`,
+ *   `hardware-error`; `slot` is the model's slot number (default 0).
+ */
+export type LabReaderFault =
+	| SonyReaderFault
+	| { readonly type: 'time-extensions'; readonly count: number; readonly multiplier?: number; readonly slot?: number }
+	| { readonly type: 'wtx-requests'; readonly count: number; readonly multiplier?: number; readonly slot?: number }
+	| { readonly type: 'corrupt-lrc'; readonly slot?: number }
+	| { readonly type: 'mute-card'; readonly slot?: number }
+	| { readonly type: 'hardware-error'; readonly slot?: number };
+
+/** The fault methods the reader models have (Sony: `injectFault`; CCID: one method per fault). */
+interface FaultableModel {
+	injectFault?(fault: SonyReaderFault): void;
+	timeExtensions?(count: number, multiplier: number, slot?: number): void;
+	wtxRequests?(count: number, multiplier: number, slot?: number): void;
+	corruptNextBlockLrc?(slot?: number): void;
+	muteCard?(slot?: number): void;
+	hardwareError?(slot?: number): void;
 }
 
 export interface LabDependencies<CardOptions> {
@@ -27,6 +53,9 @@ export class EmulatorLab<CardOptions = unknown> {
 	#cards = new Map<string, ApduCard>();
 	#deps: LabDependencies<CardOptions>;
 	#next = 1;
+	/** ISO-DEP blocks seen on the air of a Sony reader since a `wtx-storm` was injected (see `readerCounters`). */
+	#airBlocks = new Map<string, { wtxResponses: number; chainedBlocks: number }>();
+	#watchedPiccs = new WeakSet<object>();
 	/** Readers added without their own `context` get this one (an emulated Isolated Web App sets it). */
 	defaultContext: VirtualReaderOptions['context'] = { usbUnrestricted: false };
 
@@ -100,6 +129,86 @@ export class EmulatorLab<CardOptions = unknown> {
 		this.reader(readerId).addTransferFault(rule);
 	}
 
+	/** Injects a protocol fault into a reader's model (see `LabReaderFault`); throws if the model has no such fault. */
+	injectReaderFault(readerId: string, fault: LabReaderFault): void {
+		const reader = this.reader(readerId);
+		const model = reader.model as FaultableModel;
+		const refuse = () => new Error(`reader ${readerId} (${reader.modelId}) does not take the fault ${fault.type}`);
+		switch (fault.type) {
+			case 'time-extensions':
+				if (!model.timeExtensions) throw refuse();
+				return model.timeExtensions(fault.count, fault.multiplier ?? 1, fault.slot ?? 0);
+			case 'wtx-requests':
+				if (!model.wtxRequests) throw refuse();
+				return model.wtxRequests(fault.count, fault.multiplier ?? 1, fault.slot ?? 0);
+			case 'corrupt-lrc':
+				if (!model.corruptNextBlockLrc) throw refuse();
+				return model.corruptNextBlockLrc(fault.slot ?? 0);
+			case 'mute-card':
+				if (!model.muteCard) throw refuse();
+				return model.muteCard(fault.slot ?? 0);
+			case 'hardware-error':
+				if (!model.hardwareError) throw refuse();
+				return model.hardwareError(fault.slot ?? 0);
+			default:
+				if (!model.injectFault) throw refuse();
+				if (fault.type === 'wtx-storm') this.#watchAir(readerId);
+				return model.injectFault(fault);
+		}
+	}
+
+	/**
+	 * Counts, on the card now on a Sony reader, the S(WTX) responses the host sends and the chained I-blocks the card
+	 * answers with (ISO/IEC 14443-4 PCB: S(WTX) 0xF2, I-block with the chaining bit 0x12/0x13; CID bit ignored).
+	 */
+	#watchAir(readerId: string): void {
+		const picc = (this.reader(readerId).model as { picc?: { transceive(frame: Uint8Array): Promise<{ type: string; frame?: Uint8Array }> } }).picc;
+		if (!picc || this.#watchedPiccs.has(picc)) return;
+		this.#watchedPiccs.add(picc);
+		const tally = this.#airBlocks.get(readerId) ?? { wtxResponses: 0, chainedBlocks: 0 };
+		this.#airBlocks.set(readerId, tally);
+		const original = picc.transceive;
+		picc.transceive = async (frame: Uint8Array) => {
+			if (frame.length > 0 && (frame[0]! & 0xf7) === 0xf2) tally.wtxResponses++;
+			const reply = await original.call(picc, frame);
+			const pcb = reply.frame?.[0];
+			if (pcb !== undefined && (pcb & 0xe2) === 0x02 && (pcb & 0x10) !== 0) tally.chainedBlocks++;
+			return reply;
+		};
+	}
+
+	/**
+	 * Arms a reader fault for the moment a card receives the command with instruction byte `ins` (e.g. 0x2A, the
+	 * signature): the fault is injected while the card computes its answer, so it acts on that answer (a
+	 * `wtx-storm` sends its S(WTX) blocks right before the signature comes back). Fires once.
+	 */
+	injectReaderFaultOnCommand(readerId: string, cardId: string, ins: number, fault: LabReaderFault): void {
+		this.reader(readerId);
+		const card = this.card(cardId);
+		const own = Object.hasOwn(card, 'transmit');
+		const original = card.transmit;
+		card.transmit = async (apdu: Uint8Array): Promise<Uint8Array> => {
+			if (apdu[1] === ins) {
+				if (own) card.transmit = original;
+				else delete (card as { transmit?: unknown }).transmit;
+				this.injectReaderFault(readerId, fault);
+			}
+			return original.call(card, apdu);
+		};
+	}
+
+	/**
+	 * One reader's counters: `transfers` (USB transfers so far, as in `state()`), the model's own where it keeps
+	 * them (the Sony models: framesIn, framesOut, rfExchanges), and on a Sony reader, once a `wtx-storm` was
+	 * injected, the ISO-DEP blocks seen on the air since: `wtxResponses` (S(WTX) from the host) and `chainedBlocks`
+	 * (I-blocks from the card with the chaining bit).
+	 */
+	readerCounters(readerId: string): Record<string, number> {
+		const reader = this.reader(readerId);
+		const model = reader.model as { counters?: Record<string, number> };
+		return { ...model.counters, ...this.#airBlocks.get(readerId), transfers: reader.transferCount };
+	}
+
 	/** The user's choice in the WebUSB chooser: a reader id, or null to cancel. Default: the first match. */
 	chooseReader(readerId: string | null): void {
 		const device = readerId === null ? undefined : this.reader(readerId).device;
@@ -112,7 +221,13 @@ export class EmulatorLab<CardOptions = unknown> {
 			model: reader.modelId,
 			productName: reader.device.productName,
 			plugged: reader.device.connected,
-			cards: [0, 1].map((slot) => reader.hasCard(slot)),
+			cards: [0, 1].map((slot) => {
+				try {
+					return reader.hasCard(slot);
+				} catch {
+					return false; // a one-slot reader has no slot 1
+				}
+			}),
 			transfers: reader.transferCount
 		}));
 	}
