@@ -8,6 +8,8 @@ import * as crls from './messages/crls';
 import * as diagnostics from './messages/diagnostics';
 import * as info from './messages/info';
 import * as kiosk from './messages/kiosk';
+import * as kioskOperator from './messages/kiosk-operator';
+import * as nfc from './messages/nfc';
 import * as pins from './messages/pins';
 import * as readers from './messages/readers';
 import * as sign from './messages/sign';
@@ -21,7 +23,9 @@ export const ja = {
 	...sign.ja,
 	...crls.ja,
 	...diagnostics.ja,
-	...kiosk.ja
+	...kiosk.ja,
+	...kioskOperator.ja,
+	...nfc.ja
 } as const;
 
 export type MessageKey = keyof typeof ja;
@@ -35,5 +39,7 @@ export const en: Record<MessageKey, string> = {
 	...sign.en,
 	...crls.en,
 	...diagnostics.en,
-	...kiosk.en
+	...kiosk.en,
+	...kioskOperator.en,
+	...nfc.en
 };
