@@ -9,6 +9,8 @@ export const ErrorKind = {
 	NoReader: 'no-reader',
 	ProtectedInterface: 'protected-interface',
 	ReaderBusy: 'reader-busy',
+	/** The operating system refused to let the browser open the reader (Linux udev permissions, a Windows driver). */
+	ReaderAccessDenied: 'reader-access-denied',
 	ReaderUnplugged: 'reader-unplugged',
 	Transport: 'transport',
 	Timeout: 'timeout',

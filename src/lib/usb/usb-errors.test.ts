@@ -16,7 +16,7 @@ describe('mapUsbError', () => {
 		['NetworkError', UsbOperation.ReleaseInterface, ErrorKind.Transport],
 		['SecurityError', UsbOperation.ClaimInterface, ErrorKind.ProtectedInterface],
 		['SecurityError', UsbOperation.ControlOut, ErrorKind.ProtectedInterface],
-		['SecurityError', UsbOperation.Open, ErrorKind.ReaderBusy],
+		['SecurityError', UsbOperation.Open, ErrorKind.ReaderAccessDenied],
 		['AbortError', UsbOperation.TransferIn, ErrorKind.Aborted],
 		['InvalidStateError', UsbOperation.TransferIn, ErrorKind.Transport],
 		['TypeError', UsbOperation.TransferOut, ErrorKind.Transport]

@@ -57,7 +57,8 @@ const TRANSFERS: ReadonlySet<UsbOperation> = new Set([
  * - NotFoundError anywhere, NetworkError on a transfer: the device is gone (WebUSB rejects pending and later
  *   transfers this way after a disconnect).
  * - NetworkError on open/claim: another tab or program (or an OS driver) holds the device.
- * - SecurityError on claim: a protected interface class without `usb-unrestricted`.
+ * - SecurityError on claim: a protected interface class without `usb-unrestricted`; on open: the operating system
+ *   refused (Chrome's "Access denied": no udev permission on Linux, a driver WebUSB cannot use on Windows).
  * - AbortError: the transfer was cancelled by close()/releaseInterface().
  */
 export function mapUsbError(error: unknown, context: UsbErrorContext): MynaError {
@@ -87,7 +88,7 @@ export function mapUsbError(error: unknown, context: UsbErrorContext): MynaError
 				);
 			}
 			if (context.operation === UsbOperation.Open) {
-				return new MynaError(ErrorKind.ReaderBusy, 'The system denied access to the card reader.', details, options);
+				return new MynaError(ErrorKind.ReaderAccessDenied, 'The operating system denied access to the card reader.', details, options);
 			}
 			return new MynaError(ErrorKind.ProtectedInterface, 'The browser blocked this request to the card reader.', details, options);
 		case 'AbortError':

@@ -6,7 +6,6 @@ export { TypeBConnectionDefaults, TypeBReaderConnection, type TypeBConnectionOpt
 export {
 	claimVendorInterface,
 	findVendorInterface,
-	mapUsbError,
 	releaseVendorInterface,
 	VENDOR_SPECIFIC_CLASS,
 	VendorUsbPipe,

@@ -3,7 +3,7 @@ import { fromHex, toHex } from '../../bytes';
 import { ErrorKind, MynaError } from '../../errors';
 import { VirtualUsbDevice } from '../../emulator/usb/virtual-usb-device';
 import { RCS300_TEST_SPEC } from '../rcs300/test-rcs300-function';
-import { claimVendorInterface, findVendorInterface, mapUsbError, VendorUsbPipe } from './vendor-usb-pipe';
+import { claimVendorInterface, findVendorInterface, VendorUsbPipe } from './vendor-usb-pipe';
 import { TestUsbFunction } from './test-usb-function';
 
 class EchoFunction extends TestUsbFunction {
@@ -30,20 +30,45 @@ async function rejection(promise: Promise<unknown>): Promise<MynaError> {
 	throw new Error('expected a rejection');
 }
 
-describe('mapUsbError', () => {
-	it('maps Chrome’s DOMExceptions by name and phase', () => {
-		const cases: [string, 'open' | 'claim' | 'transfer', string][] = [
-			['NetworkError', 'claim', ErrorKind.ReaderBusy],
-			['NetworkError', 'open', ErrorKind.ReaderBusy],
-			['NetworkError', 'transfer', ErrorKind.ReaderUnplugged],
-			['NotFoundError', 'transfer', ErrorKind.ReaderUnplugged],
-			['NotFoundError', 'claim', ErrorKind.ReaderUnplugged],
-			['SecurityError', 'claim', ErrorKind.ProtectedInterface],
-			['InvalidStateError', 'transfer', ErrorKind.Transport]
-		];
-		for (const [name, phase, kind] of cases) expect(mapUsbError(new DOMException('x', name), phase).kind, `${name} ${phase}`).toBe(kind);
-		expect(mapUsbError({ name: 'NetworkError', message: 'bridged' }, 'claim').kind).toBe(ErrorKind.ReaderBusy);
-		expect(mapUsbError(new DOMException('x', 'NetworkError'), 'claim').message).toMatch(/another tab or program/);
+/** The device with one WebUSB call made to reject as Chrome does (a DOMException by name). */
+function rejecting(device: USBDevice, call: 'open' | 'claimInterface' | 'transferIn' | 'transferOut', name: string): USBDevice {
+	return new Proxy(device, {
+		get(target, key) {
+			if (key === call) return () => Promise.reject(new DOMException('refused', name));
+			const value = Reflect.get(target, key, target) as unknown;
+			return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+		}
+	});
+}
+
+describe('Chrome’s WebUSB errors (mapped as for the CCID readers, src/lib/usb/usb-errors.ts)', () => {
+	const fresh = () => new VirtualUsbDevice(RCS300_TEST_SPEC, new EchoFunction()) as unknown as USBDevice;
+
+	it('says the reader is busy when another tab or program holds it (NetworkError on open or claim)', async () => {
+		for (const call of ['open', 'claimInterface'] as const) {
+			const device = rejecting(fresh(), call, 'NetworkError');
+			const error = await rejection(claimVendorInterface(device, findVendorInterface(device)!));
+			expect(error.kind, call).toBe(ErrorKind.ReaderBusy);
+			expect(error.message).toMatch(/another tab or program/);
+			expect(error.details).toMatchObject({ vendorId: 0x054c, name: 'NetworkError' });
+		}
+	});
+
+	it('says the system denied access (not a protected class) when open() is refused with SecurityError', async () => {
+		const device = rejecting(fresh(), 'open', 'SecurityError');
+		const error = await rejection(claimVendorInterface(device, findVendorInterface(device)!));
+		expect(error.kind).toBe(ErrorKind.ReaderAccessDenied);
+		expect(error.details).toMatchObject({ operation: 'open', name: 'SecurityError' });
+	});
+
+	it('treats NetworkError during a transfer as an unplug, and AbortError as a cancelled transfer', async () => {
+		const { device, selection } = await pipe();
+		const unplugged = new VendorUsbPipe(rejecting(device as unknown as USBDevice, 'transferOut', 'NetworkError'), selection, 64);
+		expect((await rejection(unplugged.write(fromHex('01')))).kind).toBe(ErrorKind.ReaderUnplugged);
+		expect(unplugged.dead?.kind).toBe(ErrorKind.ReaderUnplugged);
+		const cancelled = new VendorUsbPipe(rejecting(device as unknown as USBDevice, 'transferIn', 'AbortError'), selection, 64);
+		expect((await rejection(cancelled.read(100))).kind).toBe(ErrorKind.Aborted);
+		expect(cancelled.dead).toBeUndefined();
 	});
 });
 

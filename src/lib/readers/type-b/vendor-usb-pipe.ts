@@ -1,10 +1,12 @@
 import { ErrorKind, MynaError } from '../../errors';
 import { abortedError } from '../iso-dep/abortable-wait';
+import { UsbOperation, mapUsbError } from '../../usb/usb-errors';
 
 /**
  * WebUSB access for the Sony vendor interfaces (class 0xFF): interface choice from the descriptors, claiming with
  * Chrome's errors mapped to error kinds, and a bulk pipe whose every wait is bounded. Only `USBDevice` members are
- * used, so a device bridged into a worker works the same. (Local until src/lib/usb offers the same.)
+ * used, so a device bridged into a worker works the same. Chrome's errors are mapped by src/lib/usb/usb-errors.ts, as
+ * for the CCID readers, so a user is told the same thing whichever reader they use.
  */
 export const VENDOR_SPECIFIC_CLASS = 0xff;
 
@@ -21,36 +23,6 @@ export interface UsbTransferCounts {
 	out: number;
 	/** transferIn calls made. */
 	in: number;
-}
-
-function errorName(error: unknown): string | undefined {
-	if (typeof error === 'object' && error !== null && 'name' in error && typeof error.name === 'string') return error.name;
-	return undefined;
-}
-
-/**
- * Chrome's DOMExceptions as error kinds. A NetworkError while claiming (or opening) means another tab or program
- * holds the reader; during a transfer it means the reader was unplugged, as does NotFoundError.
- */
-export function mapUsbError(error: unknown, phase: 'open' | 'claim' | 'transfer'): MynaError {
-	if (error instanceof MynaError) return error;
-	const name = errorName(error) ?? 'UnknownError';
-	const options = { cause: error };
-	switch (name) {
-		case 'NetworkError':
-			if (phase !== 'transfer') {
-				return new MynaError(ErrorKind.ReaderBusy, 'The reader is in use by another tab or program. Close it there and try again.', { domError: name }, options);
-			}
-			return new MynaError(ErrorKind.ReaderUnplugged, 'The reader was unplugged.', { domError: name }, options);
-		case 'NotFoundError':
-			return new MynaError(ErrorKind.ReaderUnplugged, 'The reader was unplugged.', { domError: name }, options);
-		case 'SecurityError':
-			return new MynaError(ErrorKind.ProtectedInterface, 'The browser does not let this page use this reader interface.', { domError: name }, options);
-		case 'AbortError':
-			return new MynaError(ErrorKind.Transport, 'A USB transfer was cancelled.', { domError: name }, options);
-		default:
-			return new MynaError(ErrorKind.Transport, 'The USB transfer failed.', { domError: name, phase }, options);
-	}
 }
 
 /** The first vendor-class interface with a bulk IN and a bulk OUT endpoint, preferring `preferredNumber`. */
@@ -81,7 +53,7 @@ export async function claimVendorInterface(device: USBDevice, selection: VendorI
 	try {
 		if (!device.opened) await device.open();
 	} catch (error) {
-		throw mapUsbError(error, 'open');
+		throw mapUsbError(error, { operation: UsbOperation.Open, vendorId: device.vendorId, productId: device.productId });
 	}
 	try {
 		if (device.configuration?.configurationValue !== selection.configurationValue) {
@@ -93,7 +65,7 @@ export async function claimVendorInterface(device: USBDevice, selection: VendorI
 			await device.selectAlternateInterface(selection.interfaceNumber, selection.alternateSetting);
 		}
 	} catch (error) {
-		throw mapUsbError(error, 'claim');
+		throw mapUsbError(error, { operation: UsbOperation.ClaimInterface, vendorId: device.vendorId, productId: device.productId, interfaceNumber: selection.interfaceNumber });
 	}
 }
 
@@ -143,8 +115,8 @@ export class VendorUsbPipe {
 		return this.#dead;
 	}
 
-	#fail(error: unknown): MynaError {
-		const mapped = mapUsbError(error, 'transfer');
+	#fail(error: unknown, operation: UsbOperation): MynaError {
+		const mapped = mapUsbError(error, { operation, vendorId: this.#device.vendorId, productId: this.#device.productId });
 		if (mapped.kind === ErrorKind.ReaderUnplugged) this.#dead = mapped;
 		return mapped;
 	}
@@ -157,7 +129,7 @@ export class VendorUsbPipe {
 		try {
 			result = await this.#device.transferOut(this.#endpointOut, data);
 		} catch (error) {
-			throw this.#fail(error);
+			throw this.#fail(error, UsbOperation.TransferOut);
 		}
 		if (result.status === 'stall') {
 			await this.#device.clearHalt('out', this.#endpointOut).catch(() => undefined);
@@ -195,7 +167,7 @@ export class VendorUsbPipe {
 		if (outcome === 'timeout') return undefined;
 		if (outcome === 'aborted') throw abortedError();
 		this.#pending = undefined;
-		if (!outcome.ok) throw this.#fail(outcome.error);
+		if (!outcome.ok) throw this.#fail(outcome.error, UsbOperation.TransferIn);
 		const { result } = outcome;
 		if (result.status === 'stall') {
 			await this.#device.clearHalt('in', this.#endpointIn).catch(() => undefined);
