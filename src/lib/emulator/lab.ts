@@ -1,8 +1,16 @@
 import type { ApduCard } from './card/apdu-card';
+import { CardCommandTap, type LabCommandFault } from './card-command-tap';
 import type { SonyReaderFault } from './readers/sony/sony-reader-faults';
 import { VirtualUsb, asUsb } from './usb/virtual-usb';
 import type { TransferFaultRule } from './usb/usb-transfer-faults';
 import type { VirtualReader, VirtualReaderOptions } from './virtual-reader';
+import type { VirtualPcscReader } from './smart-card/virtual-pcsc-reader';
+import { VirtualPcscService } from './smart-card/virtual-pcsc-service';
+
+export type { LabCommandFault, LabCommandFaultAction } from './card-command-tap';
+
+/** The PC/SC name the emulated Web Smart Card API shows for a lab smart-card reader by default. */
+export const DEFAULT_SMART_CARD_READER_NAME = 'SCM Microsystems Inc. SCR 3310 [CCID Interface] 00 00';
 
 export interface LabReaderState {
 	id: string;
@@ -56,6 +64,11 @@ export class EmulatorLab<CardOptions = unknown> {
 	/** ISO-DEP blocks seen on the air of a Sony reader since a `wtx-storm` was injected (see `readerCounters`). */
 	#airBlocks = new Map<string, { wtxResponses: number; chainedBlocks: number }>();
 	#watchedPiccs = new WeakSet<object>();
+	/** The emulated PC/SC service behind the emulated `navigator.smartCard` (readers added by `addSmartCardReader`). */
+	readonly pcsc = new VirtualPcscService();
+	#pcscReaders = new Map<string, VirtualPcscReader>();
+	/** Per reader slot (`<readerId>#<slot>`): the command counter and armed fault between the slot and its card. */
+	#taps = new Map<string, CardCommandTap>();
 	/** Readers added without their own `context` get this one (an emulated Isolated Web App sets it). */
 	defaultContext: VirtualReaderOptions['context'] = { usbUnrestricted: false };
 
@@ -77,18 +90,53 @@ export class EmulatorLab<CardOptions = unknown> {
 		return id;
 	}
 
+	/**
+	 * Plugs in a reader seen through the PC/SC service (the emulated Web Smart Card API, not USB): one slot, the
+	 * given PC/SC name. Returns a lab reader id that `insertCard`, `removeCard`, `unplug`, `replug`, `armFault` and
+	 * `commandCount` take like a USB reader's.
+	 */
+	addSmartCardReader(name: string = DEFAULT_SMART_CARD_READER_NAME): string {
+		const id = `reader-${this.#next++}`;
+		this.#pcscReaders.set(id, this.pcsc.addReader(name));
+		return id;
+	}
+
 	reader(id: string): VirtualReader {
 		const reader = this.#readers.get(id);
-		if (!reader) throw new Error(`no reader ${id}`);
+		if (!reader) throw new Error(this.#pcscReaders.has(id) ? `reader ${id} is a Web Smart Card API reader, not a USB one` : `no reader ${id}`);
 		return reader;
+	}
+
+	/** A lab smart-card reader (see `addSmartCardReader`). */
+	smartCardReader(id: string): VirtualPcscReader {
+		const reader = this.#pcscReaders.get(id);
+		if (!reader) throw new Error(`no smart-card reader ${id}`);
+		return reader;
+	}
+
+	#tap(readerId: string, slot: number): CardCommandTap {
+		if (!this.#readers.has(readerId) && !this.#pcscReaders.has(readerId)) throw new Error(`no reader ${readerId}`);
+		const key = `${readerId}#${slot}`;
+		let tap = this.#taps.get(key);
+		if (!tap) this.#taps.set(key, (tap = new CardCommandTap()));
+		return tap;
+	}
+
+	#putCard(readerId: string, card: ApduCard, slot: number): void {
+		const pcsc = this.#pcscReaders.get(readerId);
+		if (pcsc && slot !== 0) throw new Error(`smart-card reader ${readerId} has one slot`);
+		const tapped = this.#tap(readerId, slot).wrap(card);
+		if (pcsc) pcsc.insertCard(tapped);
+		else this.reader(readerId).insertCard(tapped, slot);
 	}
 
 	/** Puts a new virtual card (built from options) into a reader's slot; returns the card id. */
 	insertCard(readerId: string, options: CardOptions, slot = 0): string {
+		this.#tap(readerId, slot);
 		const card = this.#deps.createCard(options);
 		const id = `card-${this.#next++}`;
 		this.#cards.set(id, card);
-		this.reader(readerId).insertCard(card, slot);
+		this.#putCard(readerId, card, slot);
 		return id;
 	}
 
@@ -96,7 +144,27 @@ export class EmulatorLab<CardOptions = unknown> {
 	reinsertCard(readerId: string, cardId: string, slot = 0): void {
 		const card = this.#cards.get(cardId);
 		if (!card) throw new Error(`no card ${cardId}`);
-		this.reader(readerId).insertCard(card, slot);
+		this.#putCard(readerId, card, slot);
+	}
+
+	/**
+	 * Kiosk fault matrix: the `fault.atCommand`-th command APDU (1-based, counted from now) that the card in this
+	 * reader's slot receives triggers `fault.action` ('remove-card' or 'unplug') instead of being processed — the
+	 * card never sees that command. One-shot; arming again replaces the fault armed before on that slot.
+	 */
+	armFault(readerId: string, fault: LabCommandFault): void {
+		const slot = fault.slot ?? 0;
+		if (fault.action !== 'remove-card' && fault.action !== 'unplug') throw new Error(`unknown fault action ${String(fault.action)}`);
+		this.#tap(readerId, slot).arm(fault.atCommand, () => (fault.action === 'unplug' ? this.unplug(readerId) : this.removeCard(readerId, slot)));
+	}
+
+	/** Command APDUs the card in this reader's slot has received since it was inserted (or since `resetCommandCount`). */
+	commandCount(readerId: string, slot = 0): number {
+		return this.#tap(readerId, slot).count;
+	}
+
+	resetCommandCount(readerId: string, slot = 0): void {
+		this.#tap(readerId, slot).resetCount();
 	}
 
 	card(id: string): ApduCard {
@@ -106,15 +174,21 @@ export class EmulatorLab<CardOptions = unknown> {
 	}
 
 	removeCard(readerId: string, slot = 0): void {
-		this.reader(readerId).removeCard(slot);
+		const pcsc = this.#pcscReaders.get(readerId);
+		if (pcsc) pcsc.removeCard();
+		else this.reader(readerId).removeCard(slot);
 	}
 
 	unplug(readerId: string): void {
-		this.reader(readerId).unplug();
+		const pcsc = this.#pcscReaders.get(readerId);
+		if (pcsc) pcsc.unplug();
+		else this.reader(readerId).unplug();
 	}
 
 	replug(readerId: string): void {
-		this.bus.attach(this.reader(readerId).device);
+		const pcsc = this.#pcscReaders.get(readerId);
+		if (pcsc) pcsc.replug();
+		else this.bus.attach(this.reader(readerId).device);
 	}
 
 	removeCardAtTransfer(readerId: string, nth: number, when: 'before' | 'after' = 'before', slot = 0): void {
@@ -215,7 +289,20 @@ export class EmulatorLab<CardOptions = unknown> {
 		this.bus.setChooser((candidates) => (device && candidates.includes(device) ? device : undefined));
 	}
 
+	/** Every reader: the USB ones (`transfers` = USB transfers), then the smart-card ones (model `smart-card`, no USB transfers). */
 	state(): LabReaderState[] {
+		const pcsc = [...this.#pcscReaders.entries()].map(([id, reader]) => ({
+			id,
+			model: 'smart-card',
+			productName: reader.name,
+			plugged: reader.plugged,
+			cards: [reader.hasCard(), false],
+			transfers: 0
+		}));
+		return [...this.#usbState(), ...pcsc];
+	}
+
+	#usbState(): LabReaderState[] {
 		return [...this.#readers.entries()].map(([id, reader]) => ({
 			id,
 			model: reader.modelId,

@@ -183,6 +183,8 @@ export class TypeBPicc {
 		if (!hasValidCrcB(frame)) return silent(TypeBSilence.badCrc);
 		const body = frame.subarray(0, frame.length - 2);
 		const reply = await this.#handle(body);
+		// Taken out of the field while it computed its answer: nothing goes on the air.
+		if ((this.#state as TypeBPiccState) === TypeBPiccState.powerOff) return silent(TypeBSilence.noField);
 		if (reply.type === 'silent') return reply;
 		return { type: 'frame', frame: this.#onAir(reply.frame) };
 	}
