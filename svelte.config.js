@@ -1,5 +1,21 @@
 import adapter from '@sveltejs/adapter-static';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+import { readFileSync } from 'node:fs';
+import { kioskCrlConnectSources } from './src/lib/kiosk/crl-connect-sources.js';
+
+// The kiosk's configured CRL URLs (static/kiosk-config.json, or the file named by KIOSK_CONFIG at build time) are the
+// only network access besides the app itself: their origins join connect-src. No URLs → connect-src stays 'self'.
+const crlOrigins = kioskCrlConnectSources({
+	env: process.env,
+	defaultPath: 'static/kiosk-config.json',
+	readText: (path) => {
+		try {
+			return readFileSync(path, 'utf8');
+		} catch {
+			return undefined;
+		}
+	}
+});
 
 /**
  * SvelteKit 2 (not 3): Kit 3 needs Node >= 22 and drops svelte.config.js, and the project's machines run Node 20.
@@ -28,7 +44,7 @@ const config = {
 				'style-src': ['self', 'unsafe-inline'],
 				'img-src': ['self', 'data:', 'blob:'],
 				'font-src': ['self'],
-				'connect-src': ['self'],
+				'connect-src': ['self', ...crlOrigins],
 				'object-src': ['none'],
 				'base-uri': ['none'],
 				'form-action': ['none'],
