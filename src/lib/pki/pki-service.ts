@@ -4,13 +4,14 @@
  * and the CRLs cached in the store. The database is opened on first use with the injected IndexedDB factory.
  */
 import { asResult, ErrorKind, MynaError, type Result } from '../errors';
-import { CrlStore, type CrlFetch, type CrlImportResult, type CrlStatus } from '../store/crl-store';
+import { CrlStore, type CrlImportResult, type CrlStatus } from '../store/crl-store';
 import { PkiDatabase, type PkiDatabaseEvents } from '../store/pki-database';
-import { SettingsStore, type ExtraAnchor } from '../store/settings-store';
+import { normalizeCrlUrl, SettingsLimits, SettingsStore, type ExtraAnchor } from '../store/settings-store';
 import { jlisAnchorCertificates, JLIS_ANCHORS } from './anchors';
 import { parseCertificate } from './certificate';
 import { readCertificate, type CertificateInfo } from './certificate-info';
 import { verifyChain, verifyChainWith, type ChainResult } from './chain';
+import { createConfiguredCrlFetch, type PlatformFetch } from './configured-crl-fetch';
 import { buildDetachedCms, verifyDetachedCms, type CardSignRequest, type CmsVerification } from './cms';
 import type { ImportProgress } from './crl-import';
 import { readJpkiBasicInfo, type JpkiBasicInfo } from './jpki-profile';
@@ -19,8 +20,8 @@ import type { HashAlgorithm } from './signature';
 
 export interface PkiServiceDependencies {
 	readonly indexedDB: IDBFactory;
-	/** Network access for configured CRL URLs only; absent → URL import is unavailable. */
-	readonly fetch?: CrlFetch;
+	/** The platform's fetch; it is only ever called for configured CRL URLs (configured-crl-fetch.ts). Absent → URL import is unavailable. */
+	readonly fetch?: PlatformFetch;
 	readonly databaseName?: string;
 	readonly databaseEvents?: PkiDatabaseEvents;
 }
@@ -44,6 +45,10 @@ export function createPkiService(deps: PkiServiceDependencies) {
 		opened.catch(() => (opened = undefined));
 		return opened;
 	};
+	/** The kiosk configuration's CRL URLs: configured for this session only, in memory, never stored. */
+	let kioskCrlUrls: readonly string[] = [];
+	const configuredUrls = async () => [...(await (await stores()).settings.crlUrls()), ...kioskCrlUrls];
+	const guardedFetch = deps.fetch ? createConfiguredCrlFetch(deps.fetch, configuredUrls) : undefined;
 	const anchors = async () => [...jlisAnchorCertificates(), ...(await (await stores()).settings.extraAnchorCertificates())];
 
 	return {
@@ -83,8 +88,8 @@ export function createPkiService(deps: PkiServiceDependencies) {
 
 		importCrlFromUrl(url: string, onProgress?: ImportProgress): Promise<Result<CrlImportResult>> {
 			return asResult(async () => {
-				if (!deps.fetch) throw new MynaError(ErrorKind.Unsupported, 'CRL download is not available here.');
-				return (await stores()).crls.importFromUrl(url, deps.fetch, { issuers: await anchors(), ...(onProgress ? { onProgress } : {}) });
+				if (!guardedFetch) throw new MynaError(ErrorKind.Unsupported, 'CRL download is not available here.');
+				return (await stores()).crls.importFromUrl(url, guardedFetch, { issuers: await anchors(), alsoConfiguredUrls: kioskCrlUrls, ...(onProgress ? { onProgress } : {}) });
 			});
 		},
 
@@ -101,6 +106,17 @@ export function createPkiService(deps: PkiServiceDependencies) {
 
 		crlUrls(): Promise<Result<{ urls: string[] }>> {
 			return asResult(async () => ({ urls: await (await stores()).settings.crlUrls() }));
+		},
+
+		/** The kiosk configuration's CRL URLs (https only), allowed for download alongside the stored list; replaces the previous set. */
+		setKioskCrlUrls(urls: string[]): Promise<Result<{ urls: string[] }>> {
+			return asResult(async () => {
+				if (urls.length > SettingsLimits.maxCrlUrls) throw new MynaError(ErrorKind.Malformed, 'Too many CRL addresses.', { max: SettingsLimits.maxCrlUrls });
+				const normalized = [...new Set(urls.map(normalizeCrlUrl))];
+				if (normalized.some((u) => !u.startsWith('https:'))) throw new MynaError(ErrorKind.Malformed, 'A kiosk CRL address must be https.', { reason: 'url' });
+				kioskCrlUrls = normalized;
+				return { urls: [...normalized] };
+			});
 		},
 
 		setCrlUrls(urls: string[]): Promise<Result<{ urls: string[] }>> {

@@ -19,6 +19,8 @@ export interface CrlImportOptions {
 	readonly onProgress?: ImportProgress;
 	readonly signal?: AbortSignal;
 	readonly at?: Date;
+	/** URL imports: addresses configured elsewhere than the stored list (the kiosk configuration), allowed too. */
+	readonly alsoConfiguredUrls?: readonly string[];
 }
 
 /** The caller's network access, limited to what it passes in (e.g. `(url, init) => fetch(url, init)`). */
@@ -54,7 +56,7 @@ export class CrlStore {
 
 	/** Downloads a CRL from a configured URL with the injected fetch, then imports it. */
 	async importFromUrl(url: string, fetchCrl: CrlFetch, options: CrlImportOptions): Promise<CrlImportResult> {
-		const configured = (await this.settings?.crlUrls()) ?? [];
+		const configured = [...((await this.settings?.crlUrls()) ?? []), ...(options.alsoConfiguredUrls ?? [])];
 		if (!configured.includes(url)) throw new MynaError(ErrorKind.CrlRejected, 'This CRL address is not in the configured list.', { reason: 'url-not-configured' });
 		throwIfAborted(options.signal);
 		const response = await fetchCrl(url, options.signal ? { signal: options.signal } : {});
