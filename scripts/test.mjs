@@ -9,6 +9,9 @@ const steps = [
 	['lint', 'npx', ['eslint', '.']],
 	['unit tests', 'npx', ['vitest', 'run']],
 	['build', 'npx', ['vite', 'build']],
+	// The Isolated Web App bundle from that build, then its checks (signature, manifest, every file inside).
+	['IWA bundle', 'node', ['scripts/build-iwa.mjs']],
+	['IWA bundle checks', 'node', ['--test', 'scripts/iwa/signed-web-bundle.test.mjs', 'scripts/iwa/iwa-bundle.test.mjs']],
 	['end-to-end tests', 'npx', ['playwright', 'test']]
 ];
 
