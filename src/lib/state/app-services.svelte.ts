@@ -2,6 +2,8 @@ import type { Remote } from 'comlink';
 import type { CardWorkerApi } from '../card/worker-api';
 import type { PkiWorkerApi } from '../pki/worker-api';
 import { currentRoutePlatform, detectRoutes, type RouteReport } from '../readers/routes';
+import type { KioskTimers } from '../kiosk/idle-watch';
+import type { KioskSpeech } from './kiosk.svelte';
 import { ReaderManager } from './reader-manager.svelte';
 import { startCardWorker, startPkiWorker, type WorkerClient } from './worker-clients';
 
@@ -22,6 +24,13 @@ export class AppServices {
 	demo = $state(false);
 	cardWorker: WorkerState = $state({ state: 'waiting' });
 	pkiWorker: WorkerState = $state({ state: 'waiting' });
+	/** The kiosk's timers and clock (the idle wipe), injected here so nothing below reaches for globals. */
+	readonly timers: KioskTimers = { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as number) };
+	readonly now = (): number => Date.now();
+	/** Same-origin files the page loads itself (the kiosk's `/kiosk-config.json`); never another origin. */
+	readonly fetchOwn = (url: string, init: RequestInit): Promise<Response> => fetch(url, init);
+	/** Read-aloud (Web Speech API), where the browser has it. */
+	readonly speech: KioskSpeech | undefined = browserSpeech();
 
 	constructor() {
 		this.routes = detectRoutes(currentRoutePlatform());
@@ -70,4 +79,18 @@ export class AppServices {
 		this.card.terminate();
 		this.pki.terminate();
 	}
+}
+
+function browserSpeech(): KioskSpeech | undefined {
+	if (typeof speechSynthesis === 'undefined' || typeof SpeechSynthesisUtterance === 'undefined') return undefined;
+	return {
+		speak(text, lang) {
+			const utterance = new SpeechSynthesisUtterance(text);
+			utterance.lang = lang === 'ja' ? 'ja-JP' : 'en-GB';
+			speechSynthesis.speak(utterance);
+		},
+		cancel() {
+			speechSynthesis.cancel();
+		}
+	};
 }
