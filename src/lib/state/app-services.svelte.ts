@@ -2,6 +2,7 @@ import type { Remote } from 'comlink';
 import type { CardWorkerApi } from '../card/worker-api';
 import type { PkiWorkerApi } from '../pki/worker-api';
 import { currentRoutePlatform, detectRoutes, type RouteReport } from '../readers/routes';
+import type { NdefReaderConstructor } from '../readers/web-nfc';
 import type { KioskTimers } from '../kiosk/idle-watch';
 import type { KioskSpeech } from './kiosk.svelte';
 import { ReaderManager } from './reader-manager.svelte';
@@ -31,6 +32,8 @@ export class AppServices {
 	readonly fetchOwn = (url: string, init: RequestInit): Promise<Response> => fetch(url, init);
 	/** Read-aloud (Web Speech API), where the browser has it. */
 	readonly speech: KioskSpeech | undefined = browserSpeech();
+	/** Web NFC's reader (Chrome on Android), only to notice a tapped card; undefined elsewhere. */
+	readonly NDEFReader = (globalThis as { NDEFReader?: NdefReaderConstructor }).NDEFReader;
 
 	constructor() {
 		this.routes = detectRoutes(currentRoutePlatform());
