@@ -1,13 +1,15 @@
-import type { Remote } from 'comlink';
-import { ErrorKind, type ErrorData } from '../errors';
+import { ErrorKind, type ErrorData, type Result } from '../errors';
 import type { KioskTimers } from '../kiosk/idle-watch';
 import type { KioskCrlConfig } from '../kiosk/kiosk-config';
 import { nextRefreshAt, type CrlRefreshFailure } from '../kiosk/crl-refresh-schedule';
-import type { PkiService } from '../pki/pki-service';
-import type { CrlStatus } from '../store/crl-store';
+import type { CrlImportResult, CrlStatus } from '../store/crl-store';
 
-/** What the refresher needs from the PKI worker (a comlink Remote of `PkiService`, or a fake in unit tests). */
-export type KioskCrlPki = Pick<Remote<PkiService>, 'setKioskCrlUrls' | 'importCrlFromUrl' | 'listCrls'>;
+/** What the refresher needs from the PKI worker (its comlink Remote, or a fake in unit tests). */
+export interface KioskCrlPki {
+	setKioskCrlUrls(urls: string[]): Promise<Result<{ urls: string[] }>>;
+	importCrlFromUrl(url: string): Promise<Result<CrlImportResult>>;
+	listCrls(at?: number): Promise<Result<{ crls: CrlStatus[] }>>;
+}
 
 export interface KioskCrlRefresherDependencies {
 	readonly pki: KioskCrlPki;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ErrorKind, type ErrorData } from '../errors';
-import type { CrlStatus } from '../store/crl-store';
+import { ErrorKind, type ErrorData, type Result } from '../errors';
+import type { CrlImportResult, CrlStatus } from '../store/crl-store';
 import { KioskCrlRefresher, type KioskCrlPki } from './kiosk-crl.svelte';
 
 const jst = (text: string) => Date.parse(`${text}+09:00`);
@@ -19,20 +19,20 @@ class FakePki implements KioskCrlPki {
 	/** The issuer has nothing newer: the download succeeds but the stored record keeps its import time. */
 	unchanged = false;
 
-	async setKioskCrlUrls(urls: string[]) {
+	async setKioskCrlUrls(urls: string[]): Promise<Result<{ urls: string[] }>> {
 		this.registered = urls;
 		return { ok: true as const, urls };
 	}
 
-	async importCrlFromUrl(url: string) {
+	async importCrlFromUrl(url: string): Promise<Result<CrlImportResult>> {
 		this.downloads.push(url);
 		if (this.failWith) return { ok: false as const, error: this.failWith };
 		const now = Date.now();
 		if (!this.unchanged || !this.crls.has(url)) this.crls.set(url, { importedAt: now, thisUpdate: now - HOUR, nextUpdate: now - HOUR + this.validHours * HOUR });
-		return { ok: true as const, metadata: {} as never, unchanged: this.unchanged };
+		return { ok: true, metadata: {} as CrlImportResult['metadata'], unchanged: this.unchanged };
 	}
 
-	async listCrls(at?: number) {
+	async listCrls(at?: number): Promise<Result<{ crls: CrlStatus[] }>> {
 		const now = at ?? Date.now();
 		const crls = [...this.crls].map(
 			([url, c]) =>
@@ -156,3 +156,8 @@ describe('KioskCrlRefresher', () => {
 		expect(refresher.status.nextRun).toBeUndefined();
 	});
 });
+
+// The kiosk passes the PKI worker's comlink Remote: it must fit the seam without a cast.
+type RemoteFits = import('comlink').Remote<import('../pki/pki-service').PkiService> extends KioskCrlPki ? true : never;
+const remoteFits: RemoteFits = true;
+void remoteFits;
