@@ -11,6 +11,8 @@ export const ErrorKind = {
 	ReaderBusy: 'reader-busy',
 	/** The operating system refused to let the browser open the reader (Linux udev permissions, a Windows driver). */
 	ReaderAccessDenied: 'reader-access-denied',
+	/** The browser refused the page a reader: the user denied the permission, or the page's policy lacks the feature (Web Smart Card API). */
+	PermissionDenied: 'permission-denied',
 	ReaderUnplugged: 'reader-unplugged',
 	Transport: 'transport',
 	Timeout: 'timeout',

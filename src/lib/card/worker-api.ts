@@ -1,6 +1,7 @@
 import { MemoryTraceSink, TracingChannel, type ApduTraceEntry } from '../apdu';
-import { asResult, ErrorKind, MynaError, type Result } from '../errors';
+import { asResult, ErrorKind, MynaError, toErrorData, type Result } from '../errors';
 import { openReader, type CardPresence, type OpenAnyReaderOptions, type ReaderConnection, type ReaderInfo } from '../readers';
+import { SmartCardReaderConnection, type SmartCardConnectionOps } from '../readers/smart-card';
 import { BridgedUsbDevice, type UsbDeviceOps, type UsbDeviceSnapshot } from '../usb/device-bridge';
 import { workerHello, type WorkerHello } from '../worker-hello';
 import { CardService } from './card-service';
@@ -15,6 +16,8 @@ interface AttachedReader {
 	/** The card in this reader, as a service of plain-data calls; detached on removal. */
 	readonly service: CardService;
 	stopPresence?: () => void;
+	/** Runs one card operation so no other application's APDUs come between ours (Web Smart Card API: a PC/SC transaction). */
+	exclusive?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 export interface CardWorkerDependencies {
@@ -110,7 +113,8 @@ export function createCardWorkerApi(startedAt: number, deps: CardWorkerDependenc
 				entry.service.detach();
 				const { atr } = await entry.connection.connectCard();
 				entry.service.attach(new TracingChannel(entry.connection.channel, trace, { maskResponse: (c) => PERSONAL_READS.has(c[1] ?? 0) }));
-				const detected = await entry.service.detect();
+				const detect = () => entry.service.detect();
+				const detected = await (entry.exclusive ? entry.exclusive(detect) : detect());
 				if (!detected.ok) throw new MynaError(detected.error.kind, detected.error.message, detected.error.details ?? {});
 				return atr ? { atr, detection: detected.detection } : { detection: detected.detection };
 			});
@@ -126,12 +130,43 @@ export function createCardWorkerApi(startedAt: number, deps: CardWorkerDependenc
 			operation: K,
 			...args: Parameters<CardOperations[K]>
 		): Promise<Awaited<ReturnType<CardOperations[K]>>> {
-			const service = readers.get(readerKey)?.service;
+			const entry = readers.get(readerKey);
+			const service = entry?.service;
 			if (!service || !(operation in CardService.prototype) || WORKER_ONLY.includes(operation)) {
 				return { ok: false, error: { kind: ErrorKind.NoReader, message: 'The reader is no longer connected.' } } as Awaited<ReturnType<CardOperations[K]>>;
 			}
 			const method = service[operation] as (...a: Parameters<CardOperations[K]>) => ReturnType<CardOperations[K]>;
-			return await method.apply(service, args);
+			type Answer = Awaited<ReturnType<CardOperations[K]>>;
+			const run = async (): Promise<Answer> => await method.apply(service, args);
+			// `cancel` must reach the operation it cancels, not wait for that operation's transaction to end.
+			if (!entry.exclusive || operation === 'cancel') return await run();
+			return await entry.exclusive(run).catch((error: unknown) => ({ ok: false, error: toErrorData(error) }) as Answer);
+		},
+
+		/**
+		 * Web Smart Card API route: the page owns `navigator.smartCard` (the permission prompt comes at connect) and
+		 * lends one reader's connection as `ops` (a comlink proxy, or the object itself in tests). Afterwards
+		 * `connectCard(readerKey)` and `call(readerKey, …)` work as for a USB reader; each card operation runs in a
+		 * PC/SC transaction. `detach(readerKey)` closes it (disconnect with reset).
+		 */
+		async openSmartCard(readerKey: string, ops: SmartCardConnectionOps, info: ReaderInfo): Promise<Result<{ info: ReaderInfo }>> {
+			return asResult(async () => {
+				const previous = readers.get(readerKey);
+				if (previous) await closeEntry(previous);
+				const connection = new SmartCardReaderConnection(ops, info);
+				const entry: AttachedReader = { deviceKey: readerKey, service: new CardService(), connection, exclusive: (work) => connection.transaction(work) };
+				entry.stopPresence = connection.onPresence(({ presence }) => {
+					if (presence === 'absent') entry.service.detach();
+				});
+				readers.set(readerKey, entry);
+				return { info };
+			});
+		},
+
+		/** Web Smart Card API route: the page's watcher saw the card go (the session goes with it) or come. */
+		async smartCardPresence(readerKey: string, presence: CardPresence): Promise<void> {
+			const connection = readers.get(readerKey)?.connection;
+			if (connection instanceof SmartCardReaderConnection) connection.notifyPresence(presence);
 		},
 
 		/** Closes every slot of a device and forgets it (unplug, or the user removed it). */

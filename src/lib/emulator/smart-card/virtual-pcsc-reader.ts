@@ -16,6 +16,8 @@ export class VirtualPcscReader {
 	/** Bumped at every insertion, so a connection knows its card is gone even if another one is in now. */
 	#insertion = 0;
 	#listeners = new Set<(change: VirtualPcscReaderChange) => void>();
+	/** A PC/SC failure for the next transmit to this reader (lab fault), e.g. `unresponsive-card`. */
+	nextTransmitFailure: string | undefined;
 
 	constructor(name: string) {
 		this.name = name;

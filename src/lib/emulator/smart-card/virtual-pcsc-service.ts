@@ -9,6 +9,11 @@ export class VirtualPcscService {
 	#readers: VirtualPcscReader[] = [];
 	#listeners = new Set<() => void>();
 	#running = true;
+	#pnpCount = 0;
+	/** Bumped when the service stops: contexts established before are dead (`no-service`). */
+	#generation = 0;
+	/** The user's answer to the browser's permission prompt at `connect`. */
+	permission: 'granted' | 'denied' = 'granted';
 
 	get running(): boolean {
 		return this.#running;
@@ -16,8 +21,18 @@ export class VirtualPcscService {
 
 	/** Stops or restarts the service; contexts established before a stop fail with `no-service`. */
 	setRunning(running: boolean): void {
+		if (!running && this.#running) this.#generation++;
 		this.#running = running;
 		this.#emit();
+	}
+
+	get generation(): number {
+		return this.#generation;
+	}
+
+	/** The event count of the PnP pseudo-reader: how many times the reader list changed. */
+	get pnpCount(): number {
+		return this.#pnpCount;
 	}
 
 	/** Plugs in a new reader with a unique PC/SC name (a second one of the same name gets " 01", as pcsclite does). */
@@ -26,7 +41,11 @@ export class VirtualPcscService {
 		for (let n = 1; this.#readers.some((r) => r.name === unique); n++) unique = `${name} ${String(n).padStart(2, '0')}`;
 		const reader = new VirtualPcscReader(unique);
 		this.#readers.push(reader);
-		reader.onChange(() => this.#emit());
+		reader.onChange((change) => {
+			if (change === 'unplugged' || change === 'replugged') this.#pnpCount++;
+			this.#emit();
+		});
+		this.#pnpCount++;
 		this.#emit();
 		return reader;
 	}
