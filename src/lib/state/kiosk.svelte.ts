@@ -362,10 +362,13 @@ export class KioskSession {
 
 	#cardLeft(view: KioskReaderView): void {
 		const phase = this.phase;
+		const cleared = this.cleared;
 		this.#wipe();
 		if (phase === KioskStep.Working || phase === KioskStep.Pin || view.unplugged) {
 			this.#fail({ kind: view.unplugged ? ErrorKind.ReaderUnplugged : ErrorKind.CardRemoved, message: 'The card left during the flow' }, true);
 		} else if (phase !== KioskStep.Error) {
+			// The next resident sees that nothing of the previous one is left.
+			this.cleared = cleared ?? 'finished';
 			this.#go(KioskStep.InsertCard);
 		}
 	}
