@@ -85,6 +85,10 @@ test('the IWA build starts under the IWA CSP: both workers answer, the demo card
 		await expect(reader).toHaveAttribute('data-card', 'ready', { timeout: 15_000 });
 		await expect(reader.getByTestId('card-kind')).toHaveText('マイナンバーカード');
 
+		// The manifest's start_url: the kiosk loads its configuration from the bundle and waits for a card.
+		await page.goto(`${server.url}/kiosk`);
+		await expect(page.getByTestId('kiosk-screen')).toHaveAttribute('data-step', 'insert-card', { timeout: 15_000 });
+
 		// Every page has its own entry: a full load of /diagnostics works too, and shows both workers ready.
 		await page.goto(`${server.url}/diagnostics`);
 		await expect(page.getByTestId('diag-worker-card')).toHaveAttribute('data-state', 'ready');
