@@ -34,6 +34,8 @@ export interface KioskCrlStatus {
 	readonly lastError?: ErrorData;
 	/** The oldest `thisUpdate` among the CRLs relied on (the date the banner shows). */
 	readonly oldestThisUpdate?: number;
+	/** CRL URLs are configured, so the kiosk downloads them itself. */
+	readonly automatic: boolean;
 	/** Staff should look: a CRL is stale or missing, or the last download failed. */
 	readonly attention: boolean;
 }
@@ -41,7 +43,7 @@ export interface KioskCrlStatus {
 /** Longest single wait: the plan is re-checked at least this often (a kiosk may sleep; CRLs go stale on their own). */
 const MAX_WAIT_MS = 15 * 60_000;
 
-const INITIAL: KioskCrlStatus = { health: KioskCrlHealth.Unknown, refreshing: false, failures: 0, attention: false };
+const INITIAL: KioskCrlStatus = { health: KioskCrlHealth.Unknown, refreshing: false, failures: 0, automatic: false, attention: false };
 
 /**
  * Keeps the kiosk's CRLs fresh: tells the PKI worker which URLs the kiosk configuration allows, downloads them once a
@@ -139,6 +141,7 @@ export class KioskCrlRefresher {
 			health: judged.health,
 			refreshing: false,
 			failures,
+			automatic: config.urls.length > 0,
 			attention: failures > 0 || judged.health === KioskCrlHealth.Stale || judged.health === KioskCrlHealth.Missing,
 			...(lastSuccess === undefined ? {} : { lastSuccess }),
 			...(next === undefined ? {} : { nextRun: next }),

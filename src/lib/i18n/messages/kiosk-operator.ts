@@ -34,7 +34,19 @@ export const ja = {
 	'kioskConfig.problem.url-not-https': '{value} は https ではありません。失効リストのアドレスは https:// で始まるものだけ使えます。',
 	'kioskConfig.problem.url-has-credentials': '{value} にユーザー名やパスワードが含まれています。認証情報のないアドレスを書いてください。',
 	'kioskConfig.problem.time-format': '{value} は時刻の形ではありません。日本時間の「時:分」を 24 時間制の 2 桁ずつで書いてください（例：06:00）。',
-	'kioskConfig.problem.too-many-problems': 'ほかにも問題があります（最初の {max} 件だけを表示しています）。上の項目を直してから再読み込みしてください。'
+	'kioskConfig.problem.too-many-problems': 'ほかにも問題があります（最初の {max} 件だけを表示しています）。上の項目を直してから再読み込みしてください。',
+	// The CRL banner on the kiosk (resident line first, then a line for staff).
+	'kioskCrl.banner.label': '｜失効《しっこう》リストのお知らせ',
+	'kioskCrl.banner.stale': '｜失効《しっこう》リストが古くなっています（{date} 時点のもの）。更新されるまで、｜電子証明書《でんししょうめいしょ》の確認結果は「失効確認できず」となります。',
+	'kioskCrl.banner.missing': 'この端末にはまだ｜失効《しっこう》リストがありません。取得されるまで、｜電子証明書《でんししょうめいしょ》の確認結果は「失効確認できず」となります。',
+	'kioskCrl.banner.failed': '｜失効《しっこう》リストの更新ができませんでした。いまのリスト（{date} 時点）はまだ使えるため、確認結果への影響はありません。',
+	'kioskCrl.staff.prefix': '職員の方へ',
+	'kioskCrl.staff.last': '最終取得：{time}',
+	'kioskCrl.staff.never': '最終取得：なし',
+	'kioskCrl.staff.next': '次回の取得：{time}',
+	'kioskCrl.staff.failures': '{count} 回続けて失敗しました。原因：{reason}',
+	'kioskCrl.staff.noUrls': '設定ファイルの crl.urls が空のため自動取得はしません。失効リストを /crls ページで取り込むか、crl.urls に取得先を設定してください。',
+	'kioskCrl.staff.stale': '配布元の公開時刻（crl.updateTime）と取得先の URL、ネットワークを確認してください。'
 } as const;
 
 export const en: Record<keyof typeof ja, string> = {
@@ -71,5 +83,16 @@ export const en: Record<keyof typeof ja, string> = {
 	'kioskConfig.problem.url-not-https': '{value} is not https. Revocation list addresses must start with https://.',
 	'kioskConfig.problem.url-has-credentials': '{value} contains a user name or password. Use an address without credentials.',
 	'kioskConfig.problem.time-format': '{value} is not a time. Write Japan time as HH:MM on the 24-hour clock (for example 06:00).',
-	'kioskConfig.problem.too-many-problems': 'There are more problems (only the first {max} are shown). Fix the ones above, then reload.'
+	'kioskConfig.problem.too-many-problems': 'There are more problems (only the first {max} are shown). Fix the ones above, then reload.',
+	'kioskCrl.banner.label': 'Revocation list notice',
+	'kioskCrl.banner.stale': 'The revocation list is out of date (as of {date}). Until it is updated, certificate checks will say “revocation not checked”.',
+	'kioskCrl.banner.missing': 'This terminal has no revocation list yet. Until one is downloaded, certificate checks will say “revocation not checked”.',
+	'kioskCrl.banner.failed': 'The revocation list could not be updated. The current list (as of {date}) is still valid, so check results are not affected.',
+	'kioskCrl.staff.prefix': 'For staff',
+	'kioskCrl.staff.last': 'Last download: {time}',
+	'kioskCrl.staff.never': 'Last download: none',
+	'kioskCrl.staff.next': 'Next download: {time}',
+	'kioskCrl.staff.failures': 'Failed {count, plural, one {once} other {# times}} in a row. Reason: {reason}',
+	'kioskCrl.staff.noUrls': 'crl.urls in the configuration file is empty, so nothing is downloaded automatically. Import a revocation list on the /crls page, or set crl.urls.',
+	'kioskCrl.staff.stale': 'Check the publication time (crl.updateTime), the download URLs and the network.'
 };
