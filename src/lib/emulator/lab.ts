@@ -107,6 +107,11 @@ export class EmulatorLab<CardOptions = unknown> {
 		return reader;
 	}
 
+	/** The next transmit to this smart-card reader fails with a SmartCardError of `responseCode` (e.g. `unresponsive-card`). */
+	failSmartCardTransmit(readerId: string, responseCode: string): void {
+		this.smartCardReader(readerId).nextTransmitFailure = responseCode;
+	}
+
 	/** A lab smart-card reader (see `addSmartCardReader`). */
 	smartCardReader(id: string): VirtualPcscReader {
 		const reader = this.#pcscReaders.get(id);

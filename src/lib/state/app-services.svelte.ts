@@ -2,6 +2,7 @@ import type { Remote } from 'comlink';
 import type { CardWorkerApi } from '../card/worker-api';
 import type { PkiWorkerApi } from '../pki/worker-api';
 import { currentRoutePlatform, detectRoutes, type RouteReport } from '../readers/routes';
+import type { SmartCardResourceManager } from '../readers/smart-card/smart-card-api';
 import type { NdefReaderConstructor } from '../readers/web-nfc';
 import type { KioskTimers } from '../kiosk/idle-watch';
 import type { KioskSpeech } from './kiosk.svelte';
@@ -39,14 +40,20 @@ export class AppServices {
 		this.routes = detectRoutes(currentRoutePlatform());
 		this.card = startCardWorker();
 		this.pki = startPkiWorker();
-		this.readers = this.#manager(typeof navigator !== 'undefined' ? navigator.usb : undefined);
+		this.readers = this.#manager(typeof navigator !== 'undefined' ? navigator.usb : undefined, this.#smartCard());
 		void this.#ping(this.card.api, (s) => (this.cardWorker = s), 'card-worker-ready');
 		void this.#ping(this.pki.api, (s) => (this.pkiWorker = s), 'pki-worker-ready');
 		void this.readers.start();
 	}
 
-	#manager(usb: USB | undefined): ReaderManager {
-		return new ReaderManager({ usb, card: this.card.api, pki: this.pki.api, usbUnrestricted: this.routes.usbUnrestricted });
+	#manager(usb: USB | undefined, smartCard?: SmartCardResourceManager): ReaderManager {
+		return new ReaderManager({ usb, card: this.card.api, pki: this.pki.api, usbUnrestricted: this.routes.usbUnrestricted, smartCard });
+	}
+
+	/** `navigator.smartCard` (Web Smart Card API, isolated contexts only) when the route is there. */
+	#smartCard(): SmartCardResourceManager | undefined {
+		if (!this.routes.smartCard || typeof navigator === 'undefined') return undefined;
+		return (navigator as Navigator & { smartCard?: SmartCardResourceManager }).smartCard;
 	}
 
 	async #ping(api: Remote<{ hello(): Promise<{ version: string }> }>, set: (s: WorkerState) => void, mark: string): Promise<void> {

@@ -7,6 +7,8 @@ import type { PkiWorkerApi } from '../pki/worker-api';
 import type { CardPresence, ReaderInfo } from '../readers/reader-connection';
 import { snapshotUsbDevice, usbDeviceOps } from '../usb/device-bridge';
 import { cardClient } from './card-client';
+import type { SmartCardResourceManager } from '../readers/smart-card/smart-card-api';
+import { SmartCardReaders } from './smart-card-readers.svelte';
 import { readerFunctions, USB_REQUEST_FILTERS, type ReaderMatch } from '../usb/reader-registry';
 
 export const ReaderStatus = {
@@ -73,6 +75,8 @@ export interface ReaderManagerDependencies {
 	card: Remote<CardWorkerApi>;
 	pki: Remote<PkiWorkerApi>;
 	usbUnrestricted: boolean;
+	/** `navigator.smartCard` where the page may use it (isolated contexts): its readers show as `smart-card:<n>` rows. */
+	smartCard?: SmartCardResourceManager | undefined;
 }
 
 /**
@@ -102,8 +106,20 @@ export class ReaderManager {
 		return this.entries.find((e) => e.status === ReaderStatus.Ready && e.card === CardState.Ready && e.detection?.kind === 'my-number-card');
 	}
 
+	#smartCard: SmartCardReaders | undefined;
+
 	/** Starts listening for hot-plug and opens the readers this origin may already use. */
 	async start(): Promise<void> {
+		if (this.#deps.smartCard && !this.#smartCard) {
+			this.#smartCard = new SmartCardReaders(this.#deps.smartCard, this.#deps.card, {
+				entries: () => this.entries,
+				push: (entry) => this.#push(entry),
+				drop: (remove) => (this.entries = this.entries.filter((e) => !remove(e))),
+				readCard: (entry) => this.readCard(entry, { quietIfAbsent: true }),
+				fail: (entry, error) => this.#fail(entry, error)
+			});
+			this.#smartCard.start();
+		}
 		const usb = this.#deps.usb;
 		if (!usb) return;
 		usb.addEventListener('connect', this.#onConnect);
@@ -112,6 +128,8 @@ export class ReaderManager {
 	}
 
 	stop(): void {
+		void this.#smartCard?.stop();
+		this.#smartCard = undefined;
 		this.#deps.usb?.removeEventListener('connect', this.#onConnect);
 		this.#deps.usb?.removeEventListener('disconnect', this.#onDisconnect);
 	}
