@@ -173,7 +173,7 @@ test.describe('/kiosk over a CCID reader (Isolated Web App, usb-unrestricted)', 
 		await checkScreen(page);
 		await lab.removeCard(readerId);
 		await expectStep(page, 'insert-card');
-		await expect(page.getByRole('status').first()).toContainText('前の方の表示は消去しました');
+		await expect(page.getByTestId('kiosk-status')).toHaveText('前の方の表示は消去しました。');
 	});
 
 	test('certificate: valid against the operator’s anchor and CRL, expiry date and days left; read aloud; English', async ({ page, lab }) => {
