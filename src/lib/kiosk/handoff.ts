@@ -1,5 +1,8 @@
 import encodeQR, { type ErrorCorrection } from 'qr';
 import { ALL_BASIC_INFO_FIELDS, type BasicFourInfo, type BasicInfoField } from '../card/basic-four-info';
+import type { KioskHandoffPlatform } from './handoff-platform';
+
+export type { KioskHandoffPlatform } from './handoff-platform';
 
 /**
  * Handing the 4 info to the counter's form without a server: one plain JSON payload with only the fields the
@@ -35,29 +38,6 @@ export function buildHandoffPayload(info: BasicFourInfo, allowed: readonly Basic
 /** The fields the payload carries, in the official order. */
 export function payloadFields(payload: KioskHandoffPayload): BasicInfoField[] {
 	return ALL_BASIC_INFO_FIELDS.filter((f) => payload.fields[f] !== undefined);
-}
-
-/** What the hand-off needs from the page (the window's, passed in at the composition root; fakes in unit tests). */
-export interface KioskHandoffPlatform {
-	/** The embedding parent window, or undefined when the kiosk is the top-level page. */
-	parent(): { postMessage(message: unknown, targetOrigin: string): void } | undefined;
-	/** `location.ancestorOrigins` (Chromium): the parent's origin first; undefined where the browser lacks it. */
-	ancestorOrigins(): readonly string[] | undefined;
-	/** `document.referrer`: the parent page's URL (or origin) for a framed page. */
-	referrer(): string;
-	print(): void;
-	now(): number;
-}
-
-/** The window's hand-off platform (called at the composition root only). */
-export function windowHandoffPlatform(win: Window): KioskHandoffPlatform {
-	return {
-		parent: () => (win.parent && win.parent !== win ? win.parent : undefined),
-		ancestorOrigins: () => (win.location.ancestorOrigins ? Array.from(win.location.ancestorOrigins) : undefined),
-		referrer: () => win.document.referrer,
-		print: () => win.print(),
-		now: () => Date.now()
-	};
 }
 
 /** The embedding parent's origin: `ancestorOrigins[0]` where the browser gives it, else the referrer's origin. */

@@ -5,6 +5,7 @@ import { currentRoutePlatform, detectRoutes, type RouteReport } from '../readers
 import type { SmartCardResourceManager } from '../readers/smart-card/smart-card-api';
 import type { NdefReaderConstructor } from '../readers/web-nfc';
 import type { KioskTimers } from '../kiosk/idle-watch';
+import { windowHandoffPlatform, type KioskHandoffPlatform } from '../kiosk/handoff-platform';
 import type { KioskSpeech } from './kiosk.svelte';
 import { ReaderManager } from './reader-manager.svelte';
 import { startCardWorker, startPkiWorker, type WorkerClient } from './worker-clients';
@@ -31,6 +32,8 @@ export class AppServices {
 	readonly now = (): number => Date.now();
 	/** Same-origin files the page loads itself (the kiosk's `/kiosk-config.json`); never another origin. */
 	readonly fetchOwn = (url: string, init: RequestInit): Promise<Response> => fetch(url, init);
+	/** The kiosk hand-off's view of the window: the embedding parent and its origin, print(). */
+	readonly handoff: KioskHandoffPlatform | undefined = typeof window === 'undefined' ? undefined : windowHandoffPlatform(window);
 	/** Read-aloud (Web Speech API), where the browser has it. */
 	readonly speech: KioskSpeech | undefined = browserSpeech();
 	/** Web NFC's reader (Chrome on Android), only to notice a tapped card; undefined elsewhere. */
