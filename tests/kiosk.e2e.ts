@@ -425,3 +425,53 @@ async function startBasicInfoExpectError(page: Page) {
 	await page.getByTestId('kiosk-flow-basic-info').click();
 	await expectStep(page, 'error');
 }
+
+test.describe('/kiosk: the operator’s configuration', () => {
+	const CONFIG = {
+		language: 'ja',
+		flows: ['certificate', 'pin-status', 'basic-info'],
+		idle: { timeoutSeconds: 120, warningSeconds: 30 },
+		handoff: { fields: ['name', 'address', 'birthDate', 'sex'], postMessageOrigins: [], print: true, qr: true },
+		crl: { urls: [], updateTime: '06:00' },
+		furigana: false,
+		shufflePinPad: false
+	};
+
+	async function serveConfig(page: Page, body: unknown) {
+		await page.route('**/kiosk-config.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify(body) }));
+	}
+
+	test('English by default, only the configured flows and fields, furigana and shuffled pad from the start', async ({ page, lab }) => {
+		await serveConfig(page, { ...CONFIG, language: 'en', flows: ['basic-info'], handoff: { ...CONFIG.handoff, fields: ['name', 'birthDate'] }, furigana: true, shufflePinPad: true });
+		await page.goto('/kiosk');
+		await expectStep(page, 'insert-card');
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Please place your My Number Card');
+		const readerId = await lab.addReader('acr39u', { granted: true });
+		await lab.insertCard(readerId);
+		await expectStep(page, 'choose', 20_000);
+		await expect(page.getByTestId('kiosk-flow-certificate')).toHaveCount(0);
+		await expect(page.getByTestId('kiosk-flow-pin-status')).toHaveCount(0);
+		await expect(page.getByTestId('kiosk-furigana')).toHaveAttribute('aria-pressed', 'true');
+		await startBasicInfo(page);
+		await expect(page.getByTestId('kiosk-shuffle')).toHaveAttribute('aria-pressed', 'true');
+		await expect(page.locator('[data-testid^="kiosk-field-"]')).toHaveCount(2);
+		await typePin(page, TEXT_PIN);
+		await page.getByTestId('kiosk-pin-submit').click();
+		await expectStep(page, 'result');
+		const info = page.getByTestId('kiosk-basic-info');
+		await expect(info.locator('dt')).toHaveText(['Name', 'Date of birth']);
+		await expect(info.locator('[data-field="birthDate"]')).toHaveText('15 June 1985');
+		await expect(page.locator('main')).not.toContainText(HANAKO.address);
+		await checkScreen(page, 'result-basic-info-en');
+	});
+
+	test('a configuration with errors: the kiosk does not start and says why, for staff', async ({ page }) => {
+		await serveConfig(page, { ...CONFIG, idle: { timeoutSeconds: 5, warningSeconds: 30 } });
+		await page.goto('/kiosk');
+		await expectStep(page, 'config-error');
+		await expect(page.getByTestId('kiosk-config-problem').first()).toContainText('idle.timeoutSeconds');
+		await expect(page.getByTestId('kiosk-flow-certificate')).toHaveCount(0);
+		await checkScreen(page, 'config-error-ja');
+	});
+});
+

@@ -190,6 +190,15 @@ describe('KioskSession', () => {
 		expect(s.step).toBe('insert-card');
 	});
 
+	it('a reader busy in another program is explained; once usable, the kiosk waits for the card', () => {
+		const { s } = session({});
+		s.observe(view({ activeKey: undefined, cardPresent: false, readyReaders: 0, readerProblem: { kind: 'reader-busy', message: 'x' } }));
+		expect(s.step).toBe('error');
+		expect(s.error?.kind).toBe('reader-busy');
+		s.observe(view({ activeKey: undefined, cardPresent: false }));
+		expect(s.step).toBe('insert-card');
+	});
+
 	it('cancelling the PIN zeroes what was typed', async () => {
 		const { s } = session({});
 		s.observe(view());

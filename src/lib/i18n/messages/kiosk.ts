@@ -6,8 +6,6 @@
 export const ja = {
 	'kiosk.title': 'マイナンバーカード　セルフ｜確認《かくにん》',
 	'kiosk.loading': '準備しています。しばらくお待ちください。',
-	'kiosk.configError.title': 'この端末は準備中です',
-	'kiosk.configError.body': '設定ファイルに誤りがあるため、利用できません。｜職員《しょくいん》にお知らせください。',
 	'kiosk.toolbar': '画面の設定',
 	'kiosk.lang': 'English',
 	'kiosk.lang.label': '表示言語を英語に切り替える',
@@ -106,8 +104,6 @@ export const ja = {
 export const en: Record<keyof typeof ja, string> = {
 	'kiosk.title': 'My Number Card self-check',
 	'kiosk.loading': 'Getting ready. Please wait.',
-	'kiosk.configError.title': 'This terminal is not ready',
-	'kiosk.configError.body': 'Its settings file has errors, so it cannot be used. Please tell a member of staff.',
 	'kiosk.toolbar': 'Display settings',
 	'kiosk.lang': '日本語',
 	'kiosk.lang.label': 'Switch the display language to Japanese',
