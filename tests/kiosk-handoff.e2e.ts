@@ -120,6 +120,16 @@ test.describe('kiosk hand-off to the counter (Isolated Web App, CCID reader)', (
 
 		await kiosk.getByTestId('kiosk-handoff-qr').click();
 		const code = kiosk.getByTestId('kiosk-handoff-qr-code');
+		await expect(code).toBeVisible();
+		// Every hand-off control is at least 44×44 CSS px; axe passes with the QR code on screen.
+		const small = await frame().evaluate(() =>
+			[...document.querySelectorAll<HTMLElement>('[data-testid="kiosk-handoff"] button')]
+				.map((el) => ({ id: el.dataset['testid'], box: el.getBoundingClientRect() }))
+				.filter(({ box }) => box.width < 44 || box.height < 44)
+				.map(({ id }) => id)
+		);
+		expect(small).toEqual([]);
+		await expectNoAxeViolations(page);
 		await expect(code).toHaveAttribute('data-qr-ecc', 'medium');
 		const pixels = await pngPixels(page, await code.locator('svg').screenshot());
 		expect(JSON.parse(decodeQR(pixels))).toEqual(expected);
@@ -202,7 +212,7 @@ test.describe('kiosk operator configuration and CRL', () => {
 		await expect(problem).toContainText('/kiosk-config.json が JSON として読めません。');
 	});
 
-	test('a stale CRL shows the banner with its date; certificate results say revocation was not checked', async ({ page }) => {
+	test('a stale CRL shows the banner with its date; certificate results say revocation was not checked', async ({ page, lab }) => {
 		await page.goto('/crls');
 		const anchors = page.getByTestId('trust-anchors');
 		await anchors.getByLabel('認証局の証明書ファイル（DER 形式または PEM 形式）').setInputFiles(files['auth-ca.cer']!);
@@ -222,5 +232,14 @@ test.describe('kiosk operator configuration and CRL', () => {
 		await expect(banner).toContainText('設定ファイルの crl.urls が空のため自動取得はしません。');
 		await expect(page.locator('[role="status"]').filter({ has: banner })).toHaveCount(1);
 		await expectNoAxeViolations(page);
+
+		// And the result says so: in date, but whether it was revoked could not be checked.
+		const readerId = await lab.addReader('acr39u', { granted: true });
+		await lab.insertCard(readerId);
+		await expect(page.getByTestId('kiosk-screen')).toHaveAttribute('data-step', 'choose', { timeout: 20_000 });
+		await page.getByTestId('kiosk-flow-certificate').click();
+		await expect(page.getByTestId('kiosk-screen')).toHaveAttribute('data-step', 'result', { timeout: 20_000 });
+		await expect(page.getByTestId('kiosk-certificate-status')).toHaveAttribute('data-status', 'unknown');
+		await expect(banner).toBeVisible();
 	});
 });
