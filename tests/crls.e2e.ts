@@ -253,8 +253,11 @@ test('CRL addresses: https only, the app says it contacts only these, and fetchi
 
 	await page.getByRole('button', { name: '今すぐ取得（https://crl.example.jp/sign.crl）' }).click();
 	const outcome = page.getByTestId('crl-outcome-url');
-	await expect(outcome.getByRole('alert')).toContainText('登録したアドレスからのダウンロードがまだ許可されていません');
-	await expect(outcome.getByRole('alert')).toContainText('ファイル');
+	// The PKI worker may fetch configured URLs, but this build's CSP (connect-src 'self': no kiosk CRL URLs) stops the
+	// request in the browser: a transport error that says where to look.
+	await expect(outcome.getByRole('alert')).toHaveAttribute('data-error-kind', 'transport');
+	await expect(outcome.getByRole('alert')).toContainText('配布元に接続できませんでした');
+	await expect(outcome.getByRole('alert')).toContainText('ブラウザーの安全設定で接続が止められている場合もあります');
 	await expectNoAxeViolations(page);
 	await page.screenshot({ path: `${SHOTS}/crls-urls-ja.png`, fullPage: true });
 	expect(requests.filter((url) => !url.startsWith('http://localhost'))).toEqual([]);

@@ -22,6 +22,14 @@ describe('createConfiguredCrlFetch', () => {
 		expect(calls).toEqual([['https://crl.example.jp/a.crl', { credentials: 'omit', referrerPolicy: 'no-referrer', redirect: 'error', cache: 'no-store' }]]);
 	});
 
+	it('turns a network failure (or a CSP block) into a transport error, and leaves an abort alone', async () => {
+		const guarded = createConfiguredCrlFetch(async () => Promise.reject(new TypeError('Failed to fetch')), async () => ['https://crl.example.jp/a.crl']);
+		await expect(guarded('https://crl.example.jp/a.crl', {})).rejects.toMatchObject({ kind: ErrorKind.Transport, details: { reason: 'unreachable' } });
+		const abort = new DOMException('The operation was aborted.', 'AbortError');
+		const aborting = createConfiguredCrlFetch(async () => Promise.reject(abort), async () => ['https://crl.example.jp/a.crl']);
+		await expect(aborting('https://crl.example.jp/a.crl', {})).rejects.toBe(abort);
+	});
+
 	it('refuses anything else with a typed error and makes no request', async () => {
 		let requests = 0;
 		const guarded = createConfiguredCrlFetch(

@@ -17,7 +17,14 @@ export function createConfiguredCrlFetch(fetchFn: PlatformFetch, configuredUrls:
 		if (wanted === undefined || !allowed.includes(wanted)) {
 			throw new MynaError(ErrorKind.CrlRejected, 'This CRL address is not in the configured list.', { reason: 'url-not-configured' });
 		}
-		return fetchFn(wanted, { ...(init.signal ? { signal: init.signal } : {}), credentials: 'omit', referrerPolicy: 'no-referrer', redirect: 'error', cache: 'no-store' });
+		try {
+			return await fetchFn(wanted, { ...(init.signal ? { signal: init.signal } : {}), credentials: 'omit', referrerPolicy: 'no-referrer', redirect: 'error', cache: 'no-store' });
+		} catch (error) {
+			// fetch rejects with a TypeError for a network failure, a redirect, or a CSP block (connect-src lists only the
+			// kiosk's CRL origins); an abort stays an abort.
+			if (error instanceof TypeError) throw new MynaError(ErrorKind.Transport, 'The CRL server could not be reached.', { reason: 'unreachable' });
+			throw error;
+		}
 	};
 }
 
