@@ -2,12 +2,12 @@ import type { Page } from '@playwright/test';
 import { expect, test, type LabHandle } from './fixtures/lab';
 
 /**
- * The kiosk fault matrix (issue 9): for every kiosk flow, the command APDUs of a clean run are counted; then, for
- * every one of those steps and both faults (card taken away, reader unplugged), the fault is injected at exactly that
- * command. Each time the kiosk must show a clear message, keep nothing personal in the DOM, and be ready again after
- * the card is put back (or the reader plugged back in) — without a reload.
+ * The kiosk fault matrix (issue 9): for each route a kiosk uses (a CCID reader over WebUSB with usb-unrestricted, and
+ * a PC/SC reader through the Web Smart Card API) and every kiosk flow, the command APDUs of a clean run are counted;
+ * then, for every one of those steps and both faults (card taken away, reader unplugged), the fault is injected at
+ * exactly that command. Each time the kiosk must show a clear message, keep nothing personal in the DOM, and be ready
+ * again after the card is put back (or the reader plugged back in) — without a reload.
  */
-test.use({ isolated: true, serviceWorkers: 'block' });
 // One worker, in order, so that the total below covers every flow.
 test.describe.configure({ mode: 'serial', timeout: 300_000 });
 
@@ -45,13 +45,25 @@ async function expectNoPersonalText(page: Page) {
 	}
 }
 
+const ROUTES = [
+	{ name: 'CCID reader over WebUSB', smartCard: false, add: (lab: LabHandle) => lab.addReader('acr39u', { granted: true }) },
+	{ name: 'Web Smart Card API', smartCard: true, add: (lab: LabHandle) => lab.addSmartCardReader('SCM Microsystems SCR3310 00 00') }
+] as const;
+
 let injected = 0;
 test.afterAll(() => console.log(`fault matrix: ${injected} injected faults`));
 
-for (const flow of FLOWS) {
+for (const route of ROUTES) {
+	test.describe(route.name, () => {
+		test.use({ isolated: true, smartCard: route.smartCard, serviceWorkers: 'block' });
+		for (const flow of FLOWS) faultMatrix(route.name, route.add, flow);
+	});
+}
+
+function faultMatrix(routeName: string, addReader: (lab: LabHandle) => Promise<string>, flow: Flow) {
 	test(`fault matrix, ${flow}: card removal and reader unplug at every command`, async ({ page, lab }) => {
 		await page.goto('/kiosk');
-		const readerId = await lab.addReader('acr39u', { granted: true });
+		const readerId = await addReader(lab);
 		const cardId = await lab.insertCard(readerId);
 		await expect(screen(page)).toHaveAttribute('data-step', 'choose', { timeout: 20_000 });
 
@@ -65,10 +77,10 @@ for (const flow of FLOWS) {
 		await lab.reinsertCard(readerId, cardId);
 		await expect(screen(page)).toHaveAttribute('data-step', 'choose', { timeout: 20_000 });
 
-		console.log(`fault matrix: ${flow} sends ${commands} command APDUs on a clean run`);
+		console.log(`fault matrix: ${routeName}, ${flow} sends ${commands} command APDUs on a clean run`);
 		for (let n = 1; n <= commands; n++) {
 			for (const action of ACTIONS) {
-				const where = `${flow}, command ${n}/${commands}, ${action}`;
+				const where = `${routeName}, ${flow}, command ${n}/${commands}, ${action}`;
 				await lab.armFault(readerId, { atCommand: n, action });
 				injected++;
 				const ended = await runFlow(page, flow);

@@ -6,7 +6,8 @@ export type VirtualPcscReaderChange = 'card-inserted' | 'card-removed' | 'unplug
 /**
  * One reader as the PC/SC service (pcsclite, WinSCard) shows it to the Web Smart Card API: a name, at most one
  * card, and an event counter that goes up on every insertion and removal (what `SCARD_STATE` reports in its upper
- * 16 bits). Unplugged, it leaves the reader list; replugged, it comes back with an empty slot.
+ * 16 bits). Unplugged, it leaves the reader list; replugged, it comes back holding the card that stayed in its slot
+ * (as a USB reader does: pulling the cable does not eject the card), powered up afresh.
  */
 export class VirtualPcscReader {
 	readonly name: string;
@@ -62,7 +63,6 @@ export class VirtualPcscReader {
 
 	unplug(): void {
 		if (!this.#plugged) return;
-		this.#card = undefined;
 		this.#plugged = false;
 		this.#eventCount++;
 		this.#emit('unplugged');
@@ -72,6 +72,11 @@ export class VirtualPcscReader {
 		if (this.#plugged) return;
 		this.#plugged = true;
 		this.#eventCount = 0;
+		if (this.#card) {
+			this.#card.reset();
+			this.#insertion++;
+			this.#eventCount++;
+		}
 		this.#emit('replugged');
 	}
 
