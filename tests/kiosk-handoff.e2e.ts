@@ -63,11 +63,17 @@ function received(page: Page): Promise<{ origin: string; data: unknown }[]> {
 	return page.evaluate(() => (window as unknown as { received: { origin: string; data: unknown }[] }).received);
 }
 
-/** Card on an emulated CCID reader (the lab in the kiosk's frame), then 4 info with the 券面事項入力補助用暗証番号. */
-async function readBasicInfo(kiosk: FrameLocator | Page, frame: Frame | Page) {
+/**
+ * Card on an emulated reader (the lab in the kiosk's frame: a CCID reader over WebUSB, or a PC/SC reader through the
+ * Web Smart Card API), then 4 info with the 券面事項入力補助用暗証番号.
+ */
+async function readBasicInfo(kiosk: FrameLocator | Page, frame: Frame | Page, route: 'webusb' | 'smart-card' = 'webusb') {
 	const screen = kiosk.getByTestId('kiosk-screen');
 	await expect(screen).toHaveAttribute('data-step', 'insert-card', { timeout: 15_000 });
-	const readerId = await frame.evaluate(() => window.mynaLab.addReader('acr39u', { granted: true }));
+	const readerId = await frame.evaluate(
+		(r) => (r === 'smart-card' ? window.mynaLab.addSmartCardReader('SCM Microsystems SCR3310 00 00') : window.mynaLab.addReader('acr39u', { granted: true })),
+		route
+	);
 	await frame.evaluate((r) => window.mynaLab.insertCard(r, {}), readerId);
 	await expect(screen).toHaveAttribute('data-step', 'choose', { timeout: 20_000 });
 	await kiosk.getByTestId('kiosk-flow-basic-info').click();
@@ -180,6 +186,21 @@ test.describe('kiosk hand-off to the counter (Isolated Web App, CCID reader)', (
 		await page.screenshot({ path: '/tmp/pw-kiosk-handoff-print.png' });
 		await page.emulateMedia({ media: 'screen' });
 		await expectNoAxeViolations(page);
+	});
+});
+
+test.describe('kiosk hand-off to the counter (Isolated Web App, Web Smart Card API)', () => {
+	test.use({ smartCard: true });
+
+	test('the embedding counter receives exactly the configured fields by postMessage', async ({ page, lab }) => {
+		void lab;
+		await serveConfig(page, { handoff: { fields: ['name', 'address'], postMessageOrigins: [COUNTER], print: false, qr: false } });
+		const { kiosk, frame } = await openCounter(page);
+		await readBasicInfo(kiosk, frame(), 'smart-card');
+		await expect(kiosk.getByTestId('kiosk-handoff-qr')).toHaveCount(0);
+		await kiosk.getByTestId('kiosk-handoff-send').click();
+		const expected = { type: 'myna-kiosk/basic-info', version: 1, fields: { name: HANAKO.name, address: HANAKO.address } };
+		await expect.poll(() => received(page)).toEqual([{ origin: KIOSK, data: expected }]);
 	});
 });
 

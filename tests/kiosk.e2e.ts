@@ -479,3 +479,38 @@ test.describe('/kiosk: the operator’s configuration', () => {
 	});
 });
 
+
+test.describe('/kiosk over the Web Smart Card API (Isolated Web App, PC/SC reader)', () => {
+	test.use({ smartCard: true });
+
+	test('4 info on the PIN pad; idle warning, extend, then the idle wipe; removal brings the start screen back', async ({ page, lab }) => {
+		await page.clock.install();
+		await page.goto('/kiosk');
+		await expectStep(page, 'insert-card');
+		const readerId = await lab.addSmartCardReader('Identiv uTrust 3700 F CL Reader 00 00');
+		await lab.insertCard(readerId);
+		await expectStep(page, 'choose', 20_000);
+		await startBasicInfo(page);
+		await typePin(page, TEXT_PIN);
+		await page.getByTestId('kiosk-pin-submit').click();
+		await expectStep(page, 'result', 20_000);
+		await expect(page.getByTestId('kiosk-basic-info').locator('[data-field="name"]')).toHaveText(HANAKO.name);
+
+		await page.clock.pauseAt(await page.evaluate(() => Date.now() + 1_000));
+		await page.clock.runFor(119_000);
+		await expect(page.getByTestId('kiosk-idle-warning')).toBeVisible();
+		await page.getByTestId('kiosk-idle-extend').click();
+		await expect(page.getByTestId('kiosk-idle-warning')).toHaveCount(0);
+		await expect(page.getByTestId('kiosk-basic-info').locator('[data-field="name"]')).toHaveText(HANAKO.name);
+
+		await page.clock.runFor(120_000 + 30_000);
+		await expectStep(page, 'remove-card');
+		await expectNoPersonalText(page);
+		await page.clock.resume();
+		await checkScreen(page);
+		await lab.removeCard(readerId);
+		await expectStep(page, 'insert-card');
+		await expectNoPersonalText(page);
+		expect(await storedText(page)).not.toContain(HANAKO.name);
+	});
+});
