@@ -14,6 +14,7 @@ import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BundleBuilder } from 'wbn';
 import { IntegrityBlockSigner, NodeCryptoSigningStrategy, WebBundleId } from 'wbn-sign';
+import { CONTENT_TYPES as TYPES } from './content-types.mjs';
 import { IWA_MANIFEST_PATH, IWA_PERMISSIONS_POLICY } from './iwa/iwa-policy.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,26 +37,13 @@ export const IWA_FILES = Object.freeze({
 	manifest: IWA_MANIFEST_PATH
 });
 
-const TYPES = Object.freeze({
-	'.html': 'text/html; charset=utf-8',
-	'.js': 'text/javascript; charset=utf-8',
-	'.mjs': 'text/javascript; charset=utf-8',
-	'.css': 'text/css; charset=utf-8',
-	'.json': 'application/json; charset=utf-8',
-	'.webmanifest': 'application/manifest+json; charset=utf-8',
-	'.svg': 'image/svg+xml',
-	'.png': 'image/png',
-	'.ico': 'image/x-icon',
-	'.wasm': 'application/wasm',
-	'.txt': 'text/plain; charset=utf-8'
-});
 
 /** Files of build/ that do not go into the bundle: the page with the inline script (replaced) and the service worker (a bundle is already offline; see README). */
 const LEFT_OUT = new Set(['/200.html', '/service-worker.js']);
 
 function contentType(path) {
 	const type = TYPES[extname(path)];
-	if (!type) throw new Error(`build-iwa: no content type for ${path}; add its extension to TYPES`);
+	if (!type) throw new Error(`build-iwa: no content type for ${path}; add its extension to scripts/content-types.mjs`);
 	return type;
 }
 

@@ -2,21 +2,8 @@
 // and security headers. Node built-ins only, so it runs before or without node_modules.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, resolve, sep } from 'node:path';
-
-const TYPES = {
-	'.html': 'text/html; charset=utf-8',
-	'.js': 'text/javascript; charset=utf-8',
-	'.mjs': 'text/javascript; charset=utf-8',
-	'.css': 'text/css; charset=utf-8',
-	'.json': 'application/json; charset=utf-8',
-	'.webmanifest': 'application/manifest+json; charset=utf-8',
-	'.svg': 'image/svg+xml',
-	'.png': 'image/png',
-	'.ico': 'image/x-icon',
-	'.wasm': 'application/wasm',
-	'.txt': 'text/plain; charset=utf-8'
-};
+import { join, normalize, resolve, sep } from 'node:path';
+import { contentType } from './content-types.mjs';
 
 const SECURITY_HEADERS = {
 	'X-Content-Type-Options': 'nosniff',
@@ -52,7 +39,7 @@ export async function serveBuild({ root = 'build', port = 4173, host = '127.0.0.
 			const body = await readFile(file);
 			const immutable = file.includes(`${sep}_app${sep}immutable${sep}`);
 			response.writeHead(200, {
-				'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+				'Content-Type': contentType(file),
 				'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
 				...SECURITY_HEADERS,
 				...(csp ? { 'Content-Security-Policy': csp.replaceAll('&#39;', "'") } : {})

@@ -1,6 +1,7 @@
 import type { CardChannel, ChannelCapabilities, TransmitOptions } from '../../apdu/channel';
 import { ErrorKind, MynaError } from '../../errors';
 import { SMART_CARD_MAX_RESPONSE_LENGTH } from './smart-card-api';
+import { abortedError, raceAbort } from '../iso-dep/abortable-wait';
 import { smartCardError } from './smart-card-errors';
 
 /** What the channel needs of a connection: `SmartCardConnection.transmit`, or the card worker's bridge to it. */
@@ -44,7 +45,7 @@ export class SmartCardChannel implements CardChannel {
 		const { signal } = options;
 		const previous = this.#last.catch(() => undefined);
 		const exchange = previous.then(() => {
-			if (signal?.aborted) throw aborted();
+			if (signal?.aborted) throw abortedError();
 			return this.#link.transmit(command.slice());
 		});
 		this.#last = exchange;
@@ -54,27 +55,4 @@ export class SmartCardChannel implements CardChannel {
 		});
 		return parseSmartCardResponse(response);
 	}
-}
-
-function aborted(): MynaError {
-	return new MynaError(ErrorKind.Aborted, 'The operation was cancelled.');
-}
-
-function raceAbort<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-	if (!signal) return work;
-	if (signal.aborted) return Promise.reject(aborted());
-	return new Promise<T>((resolve, reject) => {
-		const onAbort = () => reject(aborted());
-		signal.addEventListener('abort', onAbort, { once: true });
-		work.then(
-			(value) => {
-				signal.removeEventListener('abort', onAbort);
-				resolve(value);
-			},
-			(error: unknown) => {
-				signal.removeEventListener('abort', onAbort);
-				reject(error);
-			}
-		);
-	});
 }
