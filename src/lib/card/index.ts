@@ -31,7 +31,6 @@ export {
 	type PinStatus,
 	type PinVerification
 } from './pin-guard';
-export { personalDataResponseMask } from './personal-data-mask';
 export { RecoveryPlace, pinRecoveryHint, type PinRecoveryHint } from './pin-recovery';
 export { ALL_PIN_KINDS, PinKind, PinRule, PinSpecs, isPinKind, type ChangeablePinKind, type PinSpec } from './pin-specs';
 export { certificatePublicKey, type RsaPublicKey } from './rsa-public-key';

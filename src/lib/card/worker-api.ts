@@ -7,7 +7,11 @@ import { workerHello, type WorkerHello } from '../worker-hello';
 import { CardService } from './card-service';
 import type { CardDetection } from './jpki-session';
 
-/** READ BINARY and GET RESPONSE answers may hold personal data or certificates: the trace keeps only their SW. */
+/**
+ * READ BINARY and GET RESPONSE answers may hold personal data or certificates: the trace keeps only their SW, whatever
+ * EF is selected (a mask that follows SELECTs could show more, but one it misjudges would leak; diagnostics need the
+ * status words, not the data).
+ */
 const PERSONAL_READS = new Set([0xb0, 0xb1, 0xc0]);
 
 interface AttachedReader {
