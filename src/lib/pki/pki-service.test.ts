@@ -46,7 +46,7 @@ describe('PKI service (what the worker exposes)', () => {
 		expect(cloned(await service.readBasicInfo(pki.authLeaf))).toEqual({ ok: true, info: null });
 		await service.addAnchor(pki.root);
 		const content = new TextEncoder().encode('file');
-		const built = await service.buildSignature({ content, signerCertificate: pki.signLeaf, sign: async (r) => cardStandInSign(pki.keys.leaf, r.digestInfo) });
+		const built = await service.buildSignature({ content, signerCertificate: pki.signLeaf }, async (r) => cardStandInSign(pki.keys.leaf, r.digestInfo));
 		expect(built.ok).toBe(true);
 		if (!built.ok) return;
 		const crl = await makeCrl({ issuer: TestNames.signCa, signer: pki.keys.root, thisUpdate: NOW - DAY, nextUpdate: NOW + DAY, crlNumber: 1 });

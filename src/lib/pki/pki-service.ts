@@ -12,11 +12,10 @@ import { parseCertificate } from './certificate';
 import { readCertificate, type CertificateInfo } from './certificate-info';
 import { verifyChain, verifyChainWith, type ChainResult } from './chain';
 import { createConfiguredCrlFetch, type PlatformFetch } from './configured-crl-fetch';
-import { buildDetachedCms, verifyDetachedCms, type CardSignRequest, type CmsVerification } from './cms';
+import { buildDetachedCms, verifyDetachedCms, type BuildCmsInput, type CardSignRequest, type CmsVerification } from './cms';
 import type { ImportProgress } from './crl-import';
 import { readJpkiBasicInfo, type JpkiBasicInfo } from './jpki-profile';
 import { inputCrlSource } from './revocation';
-import type { HashAlgorithm } from './signature';
 
 export interface PkiServiceDependencies {
 	readonly indexedDB: IDBFactory;
@@ -146,15 +145,15 @@ export function createPkiService(deps: PkiServiceDependencies) {
 			});
 		},
 
-		/** Builds a detached .p7s; `sign` is the card layer's signer (a comlink proxy across workers). */
-		buildSignature(input: {
-			content: Uint8Array;
-			signerCertificate: Uint8Array;
-			certificates?: Uint8Array[];
-			digestAlgorithm?: HashAlgorithm;
-			sign: (request: CardSignRequest) => Promise<Uint8Array>;
-		}): Promise<Result<{ p7s: Uint8Array }>> {
-			return asResult(async () => ({ p7s: await buildDetachedCms(input) }));
+		/**
+		 * Builds a detached .p7s from the file or its digest. `sign` is a separate argument so the page can pass the card's
+		 * signer as a comlink `proxy()` (a function nested in the input object could not cross the worker boundary).
+		 */
+		buildSignature(
+			input: Omit<BuildCmsInput, 'sign'>,
+			sign: (request: CardSignRequest) => Promise<Uint8Array>
+		): Promise<Result<{ p7s: Uint8Array }>> {
+			return asResult(async () => ({ p7s: await buildDetachedCms({ ...input, sign }) }));
 		},
 
 		/** Verifies a .p7s against its file with the configured anchors, the given CRLs and the cached ones. */

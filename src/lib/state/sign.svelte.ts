@@ -1,4 +1,4 @@
-import { transfer, type Remote } from 'comlink';
+import { proxy, transfer, type Remote } from 'comlink';
 import type { PinStatus } from '../card/pin-guard';
 import type { CardWorkerApi } from '../card/worker-api';
 import { toHex } from '../bytes';
@@ -44,7 +44,7 @@ export const FileProblem = {
 } as const;
 export type FileProblem = (typeof FileProblem)[keyof typeof FileProblem];
 
-/** How the detached CMS is built around the card's signature (see `buildSignatureOnPage`). */
+/** How the detached CMS is built around the card's signature (see `buildSignatureInPkiWorker`). */
 export type CmsBuilder = (input: BuildCmsInput) => Promise<Uint8Array>;
 
 export interface SignDependencies {
@@ -66,12 +66,16 @@ export interface ChosenFile {
 }
 
 /**
- * The PKI worker's `buildSignature` takes the card's signer inside its input object, and comlink cannot carry a
- * function nested in an object (DataCloneError; only top-level arguments can be `proxy()`-ed). Until its signer
- * becomes a separate argument, the page builds the .p7s with the same `buildDetachedCms`, loaded only when a file
- * is signed; it gets the file's digest, never the file.
+ * The .p7s is built in the PKI worker around the card's signature: the page hands it the file's digest (never the
+ * file) and the card's signer as a comlink proxy, which the worker calls back once with the signed attributes' digest.
  */
-export const buildSignatureOnPage: CmsBuilder = async (input) => (await import('../pki/cms')).buildDetachedCms(input);
+export function buildSignatureInPkiWorker(pki: Pick<Remote<PkiWorkerApi>, 'buildSignature'>): CmsBuilder {
+	return async ({ sign, ...input }) => {
+		const built = await pki.buildSignature(input, proxy(sign));
+		if (!built.ok) throw new Error(built.error.kind);
+		return built.p7s;
+	};
+}
 
 function aborted(): ErrorData {
 	return { kind: ErrorKind.Aborted, message: 'The operation was cancelled.' };
@@ -253,7 +257,7 @@ export class FileSigning extends PinCardFlow<FileSignStep> {
 
 	constructor(deps: SignDependencies) {
 		super(deps, 'sign');
-		this.#buildCms = deps.buildCms ?? buildSignatureOnPage;
+		this.#buildCms = deps.buildCms ?? buildSignatureInPkiWorker(deps.pki);
 	}
 
 	/** Reads and hashes the chosen file (chunked, cancellable); the bytes are not kept, only the digest. */
