@@ -156,7 +156,7 @@ test.describe('/kiosk over a CCID reader (Isolated Web App, usb-unrestricted)', 
 		await page.goto('/kiosk');
 		await expectStep(page, 'insert-card');
 		await expect(page.locator('.site-header')).toHaveCount(0);
-		await expect(page.getByRole('heading', { level: 1 })).toHaveText('マイナンバーカードを置いてください');
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('マイナンバーカードをセットしてください');
 		await checkScreen(page, 'insert-card-ja');
 		const readerId = await lab.addReader('acr39u', { granted: true });
 		await lab.insertCard(readerId);
@@ -372,7 +372,7 @@ test.describe('/kiosk over a CCID reader (Isolated Web App, usb-unrestricted)', 
 		await page.getByTestId('kiosk-pin-submit').click();
 		await expectStep(page, 'error');
 		await expect(page.getByTestId('kiosk-error')).toHaveAttribute('data-error-kind', 'card-removed');
-		await expect(page.getByTestId('kiosk-error')).toContainText('もう一度カードを置いて');
+		await expect(page.getByTestId('kiosk-error')).toContainText('もう一度カードをセットして');
 		await expectNoPersonalText(page);
 		await lab.reinsertCard(readerId, cardId);
 		await expectStep(page, 'choose', 20_000);
@@ -449,7 +449,7 @@ test.describe('/kiosk: the operator’s configuration', () => {
 		await serveConfig(page, { ...CONFIG, language: 'en', flows: ['basic-info'], handoff: { ...CONFIG.handoff, fields: ['name', 'birthDate'] }, furigana: true, shufflePinPad: true });
 		await page.goto('/kiosk');
 		await expectStep(page, 'insert-card');
-		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Please place your My Number Card');
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Please insert your My Number Card');
 		const readerId = await lab.addReader('acr39u', { granted: true });
 		await lab.insertCard(readerId);
 		await expectStep(page, 'choose', 20_000);

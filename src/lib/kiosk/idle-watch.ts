@@ -1,12 +1,11 @@
+import type { Timers } from '../timers';
+
 /**
  * Kiosk idle handling (WCAG 2.2.1 Timing Adjustable): after `timeoutMs` without input a warning with a countdown,
  * which the resident can extend; when the countdown ends, `onExpire` (the wipe). Timers are injected so unit tests
  * use fake timers and the page passes the window's.
  */
-export interface KioskTimers {
-	setTimeout(callback: () => void, ms: number): unknown;
-	clearTimeout(handle: unknown): void;
-}
+export type KioskTimers = Timers;
 
 export interface IdleWatchOptions {
 	readonly timeoutMs: number;

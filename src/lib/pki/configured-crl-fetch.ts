@@ -20,8 +20,9 @@ export function createConfiguredCrlFetch(fetchFn: PlatformFetch, configuredUrls:
 		try {
 			return await fetchFn(wanted, { ...(init.signal ? { signal: init.signal } : {}), credentials: 'omit', referrerPolicy: 'no-referrer', redirect: 'error', cache: 'no-store' });
 		} catch (error) {
-			// fetch rejects with a TypeError for a network failure, a redirect, or a CSP block (connect-src lists only the
-			// kiosk's CRL origins); an abort stays an abort.
+			// fetch rejects with a TypeError for a network failure, a redirect, or a CSP block. The worker's CSP is the one
+			// sent with the worker script (scripts/serve.mjs sends the page's as a header; the <meta> CSP does not reach
+			// workers), so on a host that sends no CSP header this allow-list is the only guard. An abort stays an abort.
 			if (error instanceof TypeError) throw new MynaError(ErrorKind.Transport, 'The CRL server could not be reached.', { reason: 'unreachable' });
 			throw error;
 		}

@@ -50,7 +50,7 @@ export class AppServices {
 	}
 
 	#manager(usb: USB | undefined, smartCard?: SmartCardResourceManager): ReaderManager {
-		return new ReaderManager({ usb, card: this.card.api, pki: this.pki.api, usbUnrestricted: this.routes.usbUnrestricted, smartCard });
+		return new ReaderManager({ usb, card: this.card.api, pki: this.pki.api, usbUnrestricted: this.routes.usbUnrestricted, smartCard, timers: this.timers });
 	}
 
 	/** `navigator.smartCard` (Web Smart Card API, isolated contexts only) when the route is there. */

@@ -8,7 +8,7 @@ import { KioskSession, type KioskReaderView, type KioskSpeech } from './kiosk.sv
 const HANAKO = { name: '見本　花子', address: '見本県夢見市さくら町一丁目2番地3', birthDate: '1985-06-15', sex: 'female' } as const;
 
 function view(partial: Partial<KioskReaderView> = {}): KioskReaderView {
-	return { activeKey: 'r1', cardPresent: true, cardReading: false, readyReaders: 1, unplugged: false, cardProblem: undefined, readerProblem: undefined, ...partial };
+	return { activeKey: 'r1', cardPresent: true, cardReading: false, readyReaders: 1, unpluggedKeys: [], cardProblem: undefined, readerProblem: undefined, ...partial };
 }
 
 const TEXT_STATUS = { pin: 'text', state: 'ready', triesLeft: 3, maxTries: 3, lastTry: false } as const;
@@ -123,12 +123,22 @@ describe('KioskSession', () => {
 		const { s } = session({ readBasicInfo: () => ({ ok: true, info: HANAKO }) });
 		s.observe(view());
 		await readInfo(s);
-		s.observe(view({ activeKey: undefined, cardPresent: false, readyReaders: 0, unplugged: true }));
+		s.observe(view({ activeKey: undefined, cardPresent: false, readyReaders: 0, unpluggedKeys: ['r1'] }));
 		expect(s.result).toBeUndefined();
 		expect(s.step).toBe('error');
 		expect(s.error?.kind).toBe('reader-unplugged');
 		s.observe(view({ activeKey: 'r2' }));
 		expect(s.step).toBe('choose');
+	});
+
+	it('a card taken out of its reader is a plain removal even while another, spare reader is listed as unplugged', async () => {
+		const { s } = session({ readBasicInfo: () => ({ ok: true, info: HANAKO }) });
+		s.observe(view({ unpluggedKeys: ['spare'] }));
+		await readInfo(s);
+		s.observe(view({ activeKey: undefined, cardPresent: false, unpluggedKeys: ['spare'] }));
+		expect(s.result).toBeUndefined();
+		expect(s.step).toBe('insert-card');
+		expect(s.error).toBeUndefined();
 	});
 
 	it('an answer that arrives after the card left is dropped', async () => {
@@ -166,19 +176,29 @@ describe('KioskSession', () => {
 		expect(s.step).toBe('insert-card');
 	});
 
-	it('input resets the quiet period; the staff screen pauses it', async () => {
+	it('input resets the quiet period', async () => {
 		const { s } = session({});
 		s.observe(view());
 		vi.advanceTimersByTime(100_000);
 		s.activity();
 		vi.advanceTimersByTime(100_000);
 		expect(s.idleSecondsLeft).toBeUndefined();
+		expect(s.step).toBe('choose');
+	});
+
+	it('the staff screen does not stop the idle wipe: the 4 info left behind it is wiped, the staff screen closed', async () => {
+		const { s } = session({ readBasicInfo: () => ({ ok: true, info: HANAKO }) });
+		s.observe(view());
+		await readInfo(s);
 		s.openStaff();
 		expect(s.step).toBe('staff');
-		vi.advanceTimersByTime(1_000_000);
-		expect(s.step).toBe('staff');
+		vi.advanceTimersByTime(DEFAULT_KIOSK_CONFIG.idle.timeoutSeconds * 1000);
+		expect(s.idleSecondsLeft).toBe(DEFAULT_KIOSK_CONFIG.idle.warningSeconds);
+		vi.advanceTimersByTime(DEFAULT_KIOSK_CONFIG.idle.warningSeconds * 1000);
+		expect(s.result).toBeUndefined();
+		expect(s.step).toBe('remove-card');
 		s.closeStaff();
-		expect(s.step).toBe('choose');
+		expect(s.result).toBeUndefined();
 	});
 
 	it('a card that is not a My Number Card is explained, and forgotten when taken away', () => {

@@ -52,8 +52,8 @@ export interface KioskReaderView {
 	readonly cardReading: boolean;
 	/** Readers plugged in and usable. */
 	readonly readyReaders: number;
-	/** A reader went away since it was plugged in. */
-	readonly unplugged: boolean;
+	/** Readers (by entry key) that went away since they were plugged in: tells "reader unplugged" from "card removed". */
+	readonly unpluggedKeys: readonly string[];
 	/** Why the card on the reader cannot be used (not a My Number Card, unreadable), if so. */
 	readonly cardProblem: ErrorData | undefined;
 	/** Why a reader cannot be used (busy in another program, failed to open), if so. */
@@ -76,7 +76,7 @@ export function kioskReaderView(entries: readonly ReaderEntry[], activeKey: stri
 		cardPresent: entries.some((e) => e.status === ReaderStatus.Ready && e.card !== CardState.Absent),
 		cardReading: entries.some((e) => e.status === ReaderStatus.Ready && e.card === CardState.Reading),
 		readyReaders: entries.filter((e) => e.status === ReaderStatus.Ready).length,
-		unplugged: entries.some((e) => e.status === ReaderStatus.Unplugged),
+		unpluggedKeys: entries.filter((e) => e.status === ReaderStatus.Unplugged).map((e) => e.key),
 		cardProblem,
 		readerProblem
 	};
@@ -166,7 +166,7 @@ export class KioskSession {
 		if (view.activeKey !== previous) {
 			this.#key = view.activeKey;
 			this.#client = view.activeKey === undefined ? undefined : cardClient(this.#deps.card, view.activeKey);
-			if (previous !== undefined) this.#cardLeft(view);
+			if (previous !== undefined) this.#cardLeft(view, view.unpluggedKeys.includes(previous));
 			if (view.activeKey !== undefined && (this.phase === KioskStep.InsertCard || this.phase === KioskStep.Error)) {
 				this.#go(KioskStep.Choose);
 				this.error = undefined;
@@ -196,10 +196,12 @@ export class KioskSession {
 		this.#idle.extend();
 	}
 
+	/**
+	 * The staff-assist screen. The idle watch keeps running under it (staff input counts as activity): a resident who
+	 * presses 「職員を呼ぶ」 and walks away must not leave their 4 info for the next person behind 「画面に戻る」.
+	 */
 	openStaff(): void {
 		this.staffOpen = true;
-		this.#idle.stop();
-		this.idleSecondsLeft = undefined;
 	}
 
 	closeStaff(): void {
@@ -349,23 +351,25 @@ export class KioskSession {
 	/** The idle watch runs while the kiosk shows anything but the start screen. */
 	#syncIdle(): void {
 		this.idleSecondsLeft = undefined;
-		if (this.staffOpen || this.phase === KioskStep.InsertCard) this.#idle.stop();
+		if (this.phase === KioskStep.InsertCard) this.#idle.stop();
 		else if (!this.#idle.running || this.phase !== KioskStep.Working) this.#idle.start();
 	}
 
 	#idleExpired(): void {
 		this.#wipe();
+		this.staffOpen = false;
 		this.error = undefined;
 		this.cleared = 'idle';
 		this.#go(this.view?.cardPresent ? KioskStep.RemoveCard : KioskStep.InsertCard);
 	}
 
-	#cardLeft(view: KioskReaderView): void {
+	/** The active card went: taken out, or its reader unplugged (`unplugged`; another reader's unplug does not count). */
+	#cardLeft(view: KioskReaderView, unplugged: boolean): void {
 		const phase = this.phase;
 		const cleared = this.cleared;
 		this.#wipe();
-		if (phase === KioskStep.Working || phase === KioskStep.Pin || view.unplugged) {
-			this.#fail({ kind: view.unplugged ? ErrorKind.ReaderUnplugged : ErrorKind.CardRemoved, message: 'The card left during the flow' }, true);
+		if (phase === KioskStep.Working || phase === KioskStep.Pin || unplugged) {
+			this.#fail({ kind: unplugged ? ErrorKind.ReaderUnplugged : ErrorKind.CardRemoved, message: 'The card left during the flow' }, true);
 		} else if (phase !== KioskStep.Error) {
 			// The next resident sees that nothing of the previous one is left.
 			this.cleared = cleared ?? 'finished';

@@ -9,6 +9,7 @@ import { snapshotUsbDevice, usbDeviceOps } from '../usb/device-bridge';
 import { cardClient } from './card-client';
 import type { SmartCardResourceManager } from '../readers/smart-card/smart-card-api';
 import { SmartCardReaders } from './smart-card-readers.svelte';
+import type { Timers } from '../timers';
 import { readerFunctions, USB_REQUEST_FILTERS, type ReaderMatch } from '../usb/reader-registry';
 
 export const ReaderStatus = {
@@ -77,6 +78,8 @@ export interface ReaderManagerDependencies {
 	usbUnrestricted: boolean;
 	/** `navigator.smartCard` where the page may use it (isolated contexts): its readers show as `smart-card:<n>` rows. */
 	smartCard?: SmartCardResourceManager | undefined;
+	/** The platform's timers (the smart-card watcher's retry pause). */
+	timers: Timers;
 }
 
 /**
@@ -117,7 +120,7 @@ export class ReaderManager {
 				drop: (remove) => (this.entries = this.entries.filter((e) => !remove(e))),
 				readCard: (entry) => this.readCard(entry, { quietIfAbsent: true }),
 				fail: (entry, error) => this.#fail(entry, error)
-			});
+			}, { timers: this.#deps.timers });
 			this.#smartCard.start();
 		}
 		const usb = this.#deps.usb;

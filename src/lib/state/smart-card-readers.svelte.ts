@@ -38,7 +38,7 @@ export class SmartCardReaders {
 	#keys = new Map<string, string>();
 	#next = 1;
 
-	constructor(manager: SmartCardResourceManager, card: Remote<CardWorkerApi>, host: SmartCardReaderHost, options: SmartCardReaderWatcherOptions = {}) {
+	constructor(manager: SmartCardResourceManager, card: Remote<CardWorkerApi>, host: SmartCardReaderHost, options: SmartCardReaderWatcherOptions) {
 		this.#manager = manager;
 		this.#card = card;
 		this.#host = host;

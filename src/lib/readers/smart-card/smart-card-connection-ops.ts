@@ -6,12 +6,15 @@ import type { SmartCardConnection, SmartCardContext, SmartCardDisposition, Smart
  * `{ name, message, responseCode? }` that `smartCardError` maps on the worker side. Same pattern as UsbDeviceOps.
  */
 export interface SmartCardConnectionOps {
-	/** Connects to the card in the reader (shared, T=1 or T=0), replacing an earlier connection; returns its ATR. */
+	/**
+	 * Connects to the card in the reader (exclusive, T=1 or T=0), replacing an earlier connection, which is dropped with
+	 * a card reset; returns the ATR.
+	 */
 	connect(): Promise<{ atr?: Uint8Array; protocol?: SmartCardProtocol }>;
 	transmit(command: Uint8Array): Promise<Uint8Array>;
 	/** Starts a PC/SC transaction: no other application's APDUs reach the card until `endTransaction`. */
 	beginTransaction(): Promise<void>;
-	/** Ends it, leaving the card as it is (our session's verified PINs stay for the next operation). */
+	/** Ends it, leaving the card as it is (our verified PINs stay for our next operation: signing is VERIFY, then SIGN). */
 	endTransaction(): Promise<void>;
 	disconnect(disposition: SmartCardDisposition): Promise<void>;
 }
@@ -39,6 +42,12 @@ const noCard = (): PlainSmartCardFailure => ({ name: 'SmartCardError', message: 
 /**
  * Page side: one reader's connection, lent to the card worker through comlink (`proxy(new SmartCardConnectionLender(...))`).
  * It uses a context of its own (the watcher's context is busy waiting for changes: one operation per context).
+ *
+ * The connection is exclusive: a PIN verified by us stays verified on the card between our operations (VERIFY, then
+ * SIGN or READ BINARY), and in shared mode any other PC/SC client on the machine could use that state in the gaps,
+ * e.g. read the 4 info without the PIN. Exclusive keeps every other client out while we hold the card (another
+ * program that holds it first gets `sharing-violation`, shown as "reader busy"), and every drop of our connection
+ * resets the card, so the verified state ends with it. Transactions still bracket each operation.
  */
 export class SmartCardConnectionLender implements SmartCardConnectionOps {
 	#manager: SmartCardResourceManager;
@@ -54,10 +63,10 @@ export class SmartCardConnectionLender implements SmartCardConnectionOps {
 
 	connect(): Promise<{ atr?: Uint8Array; protocol?: SmartCardProtocol }> {
 		return plainFailures(async () => {
-			await this.#drop('leave');
+			await this.#drop('reset');
 			try {
 				this.#context ??= await this.#manager.establishContext();
-				const { connection, activeProtocol } = await this.#context.connect(this.#readerName, 'shared', { preferredProtocols: ['t1', 't0'] });
+				const { connection, activeProtocol } = await this.#context.connect(this.#readerName, 'exclusive', { preferredProtocols: ['t1', 't0'] });
 				this.#connection = connection;
 				const status = await connection.status();
 				const atr = status.answerToReset ? new Uint8Array(status.answerToReset.slice(0)) : undefined;

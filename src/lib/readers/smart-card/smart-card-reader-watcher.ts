@@ -1,9 +1,12 @@
 import { ErrorKind, type ErrorData } from '../../errors';
+import type { Timers } from '../../timers';
 import type { SmartCardContext, SmartCardResourceManager } from './smart-card-api';
 import { smartCardError, smartCardErrorFields } from './smart-card-errors';
 import { SmartCardReaderStates, type SmartCardReaderEvent } from './smart-card-reader-states';
 
 export interface SmartCardReaderWatcherOptions {
+	/** The platform's timers (injected): the pause before a retry. */
+	timers: Timers;
 	/** Longest wait in one `getStatusChange` before the reader list is read again (platforms without PnP events). */
 	pollMs?: number;
 	/** Pause before trying again after a failure (service stopped, context lost). */
@@ -28,7 +31,7 @@ export class SmartCardReaderWatcher {
 	#stop: AbortController | undefined;
 	#running: Promise<void> | undefined;
 
-	constructor(manager: SmartCardResourceManager, listener: (event: SmartCardReaderEvent) => void, options: SmartCardReaderWatcherOptions = {}) {
+	constructor(manager: SmartCardResourceManager, listener: (event: SmartCardReaderEvent) => void, options: SmartCardReaderWatcherOptions) {
 		this.#manager = manager;
 		this.#listener = listener;
 		this.#options = { ...DEFAULTS, ...options };
@@ -94,17 +97,17 @@ export class SmartCardReaderWatcher {
 					break;
 				}
 				relist = true;
-				await pause(this.#options.retryMs, signal);
+				await pause(this.#options.timers, this.#options.retryMs, signal);
 			}
 		}
 	}
 }
 
-function pause(ms: number, signal: AbortSignal): Promise<void> {
+function pause(timers: Timers, ms: number, signal: AbortSignal): Promise<void> {
 	return new Promise((resolve) => {
-		const timer = setTimeout(done, ms);
+		const timer = timers.setTimeout(done, ms);
 		function done() {
-			clearTimeout(timer);
+			timers.clearTimeout(timer);
 			signal.removeEventListener('abort', done);
 			resolve();
 		}

@@ -2,11 +2,13 @@
  * The Web Smart Card API route end to end below the page: the emulated `navigator.smartCard` (on the lab's virtual
  * cards), the page-side lender and watcher, and the card worker's API over them — the same flows as over USB.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCardWorkerApi } from '../../card/worker-api';
 import { sha } from '../../card/card-test-setup';
 import { createVirtualLab } from '../../emulator';
 import { EmulatedSmartCardResourceManager } from '../../emulator/smart-card';
+import { toHex } from '../../bytes';
+import { applicationAid, CardApplication, TextApFile } from '../../card/card-applications';
 import { ErrorKind } from '../../errors';
 import { ReaderRoute, type ReaderInfo } from '../reader-connection';
 import { SmartCardConnectionLender } from './smart-card-connection-ops';
@@ -14,6 +16,8 @@ import type { SmartCardReaderEvent } from './smart-card-reader-states';
 import { SmartCardReaderWatcher } from './smart-card-reader-watcher';
 
 const INFO: ReaderInfo = { vendorId: 0, productId: 0, name: 'PC/SC', route: ReaderRoute.SmartCard, medium: 'contact', extendedApdu: false };
+
+const TEXT_AID = applicationAid(CardApplication.Text);
 
 function rig() {
 	const lab = createVirtualLab();
@@ -53,25 +57,28 @@ describe('card worker × Web Smart Card API route', () => {
 		expect(lab.commandCount(readerId)).toBeGreaterThan(5);
 	});
 
-	it('another application cannot transmit while an operation holds the transaction', async () => {
+	it('holds the card exclusively: another application cannot connect, and a verified PIN ends with our connection', async () => {
 		const { lab, readerId, api, lender, manager } = rig();
-		lab.insertCard(readerId, {});
+		const cardId = lab.insertCard(readerId, {});
 		await api.openSmartCard('smart-card:1', lender, INFO);
 		await api.connectCard('smart-card:1');
-		const other = await (await manager.establishContext()).connect('ACS ACR39U ICC Reader 00 00', 'shared');
-		let otherError: unknown;
-		const card = lab.smartCardReader(readerId).card!;
-		const original = card.transmit.bind(card);
-		let intruded = false;
-		card.transmit = async (apdu) => {
-			if (!intruded) {
-				intruded = true;
-				otherError = await other.connection.transmit(Uint8Array.of(0x00, 0xa4, 0x00, 0x00)).catch((e: unknown) => e);
-			}
-			return original(apdu);
+		const other = await manager.establishContext();
+		await expect(other.connect('ACS ACR39U ICC Reader 00 00', 'shared')).rejects.toMatchObject({ name: 'SmartCardError', responseCode: 'sharing-violation' });
+
+		expect(await api.call('smart-card:1', 'verifyPin', 'text', '1234')).toMatchObject({ ok: true });
+		const card = lab.card(cardId);
+		const emptyVerify = async (selectApplication: boolean) => {
+			if (selectApplication) await card.transmit(Uint8Array.of(0x00, 0xa4, 0x04, 0x0c, TEXT_AID.length, ...TEXT_AID));
+			await card.transmit(Uint8Array.of(0x00, 0xa4, 0x02, 0x0c, 0x02, TextApFile.Pin >> 8, TextApFile.Pin & 0xff));
+			return toHex(await card.transmit(Uint8Array.of(0x00, 0x20, 0x00, 0x80)));
 		};
-		expect((await api.call('smart-card:1', 'pinStatus', 'auth')).ok).toBe(true);
-		expect(otherError).toMatchObject({ name: 'SmartCardError', responseCode: 'sharing-violation' });
+		// Still verified for our next operation (the text application is still selected): an empty VERIFY says 9000.
+		expect(await emptyVerify(false)).toBe('9000');
+		const resets = vi.spyOn(card, 'reset');
+		await api.connectCard('smart-card:1');
+		// Reconnecting dropped the old connection with a card reset (disposition 'reset', not 'leave'): verified state gone.
+		expect(resets).toHaveBeenCalledTimes(1);
+		expect(await emptyVerify(true)).toBe('63c3');
 	});
 
 	it.each([
@@ -119,7 +126,7 @@ describe('SmartCardReaderWatcher over the emulated API', () => {
 	it('reports readers and cards coming and going, and comes back after the service restarts', async () => {
 		const lab = createVirtualLab();
 		const events: SmartCardReaderEvent[] = [];
-		const watcher = new SmartCardReaderWatcher(new EmulatedSmartCardResourceManager(lab.pcsc), (e) => events.push(e), { pollMs: 50, retryMs: 5 });
+		const watcher = new SmartCardReaderWatcher(new EmulatedSmartCardResourceManager(lab.pcsc), (e) => events.push(e), { pollMs: 50, retryMs: 5, timers: globalThis });
 		watchers.push(watcher);
 		const first = lab.addSmartCardReader('Reader A');
 		watcher.start();
