@@ -4,7 +4,13 @@ import { en, ja, type MessageKey } from './messages';
 export const Locale = { Ja: 'ja', En: 'en' } as const;
 export type Locale = (typeof Locale)[keyof typeof Locale];
 
-const catalogs: Record<Locale, Record<MessageKey, string>> = { ja, en };
+const catalogs: Record<Locale, Partial<Record<MessageKey, string>>> = { ja: { ...ja }, en: { ...en } };
+
+/** Adds a route's own tables (the kiosk's) to the catalogs; the route calls it before it renders. */
+export function registerMessages(tables: { readonly ja: Readonly<Record<string, string>>; readonly en: Readonly<Record<string, string>> }): void {
+	Object.assign(catalogs.ja, tables.ja);
+	Object.assign(catalogs.en, tables.en);
+}
 const compiled = new Map<string, IntlMessageFormat>();
 
 export type { MessageKey };
@@ -15,7 +21,8 @@ export type MessageParams = Record<string, string | number>;
  * `{count, plural, …}` and `{x, select, …}`. A placeholder without a value stays visible rather than inventing one.
  */
 export function translate(locale: Locale, key: MessageKey, params: MessageParams = {}): string {
-	const template = catalogs[locale][key];
+	// A key of a table that was not registered shows as itself (never an empty screen); tests catch it.
+	const template = catalogs[locale][key] ?? key;
 	if (!template.includes('{')) return template;
 	const cacheKey = `${locale}\u0000${key}`;
 	let format = compiled.get(cacheKey);

@@ -7,8 +7,8 @@ import * as common from './messages/common';
 import * as crls from './messages/crls';
 import * as diagnostics from './messages/diagnostics';
 import * as info from './messages/info';
-import * as kiosk from './messages/kiosk';
-import * as kioskOperator from './messages/kiosk-operator';
+import type * as kiosk from './messages/kiosk';
+import type * as kioskOperator from './messages/kiosk-operator';
 import * as nfc from './messages/nfc';
 import * as pins from './messages/pins';
 import * as readers from './messages/readers';
@@ -23,14 +23,21 @@ export const ja = {
 	...sign.ja,
 	...crls.ja,
 	...diagnostics.ja,
-	...kiosk.ja,
-	...kioskOperator.ja,
 	...nfc.ja
 } as const;
 
-export type MessageKey = keyof typeof ja;
+/** Keys of the tables every page loads. */
+export type CoreMessageKey = keyof typeof ja;
 
-export const en: Record<MessageKey, string> = {
+/**
+ * The kiosk's tables (kiosk page and operator side) load with the kiosk route only (`./kiosk-messages.ts`), so the
+ * resident's pages do not carry them; their keys are still checked everywhere.
+ */
+export type KioskMessageKey = keyof typeof kiosk.ja | keyof typeof kioskOperator.ja;
+
+export type MessageKey = CoreMessageKey | KioskMessageKey;
+
+export const en: Record<CoreMessageKey, string> = {
 	...common.en,
 	...readers.en,
 	...certificates.en,
@@ -39,7 +46,5 @@ export const en: Record<MessageKey, string> = {
 	...sign.en,
 	...crls.en,
 	...diagnostics.en,
-	...kiosk.en,
-	...kioskOperator.en,
 	...nfc.en
 };

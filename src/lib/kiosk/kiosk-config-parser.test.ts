@@ -1,3 +1,4 @@
+import '../i18n/kiosk-messages';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

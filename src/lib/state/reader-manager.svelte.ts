@@ -8,7 +8,7 @@ import type { CardPresence, ReaderInfo } from '../readers/reader-connection';
 import { snapshotUsbDevice, usbDeviceOps } from '../usb/device-bridge';
 import { cardClient } from './card-client';
 import type { SmartCardResourceManager } from '../readers/smart-card/smart-card-api';
-import { SmartCardReaders } from './smart-card-readers.svelte';
+import type { SmartCardReaders } from './smart-card-readers.svelte';
 import type { Timers } from '../timers';
 import { readerFunctions, USB_REQUEST_FILTERS, type ReaderMatch } from '../usb/reader-registry';
 
@@ -110,19 +110,12 @@ export class ReaderManager {
 	}
 
 	#smartCard: SmartCardReaders | undefined;
+	/** Bumped by `stop()`: a smart-card route still loading when the manager stops is never started. */
+	#runs = 0;
 
 	/** Starts listening for hot-plug and opens the readers this origin may already use. */
 	async start(): Promise<void> {
-		if (this.#deps.smartCard && !this.#smartCard) {
-			this.#smartCard = new SmartCardReaders(this.#deps.smartCard, this.#deps.card, {
-				entries: () => this.entries,
-				push: (entry) => this.#push(entry),
-				drop: (remove) => (this.entries = this.entries.filter((e) => !remove(e))),
-				readCard: (entry) => this.readCard(entry, { quietIfAbsent: true }),
-				fail: (entry, error) => this.#fail(entry, error)
-			}, { timers: this.#deps.timers });
-			this.#smartCard.start();
-		}
+		if (this.#deps.smartCard && !this.#smartCard) void this.#startSmartCard(this.#deps.smartCard);
 		const usb = this.#deps.usb;
 		if (!usb) return;
 		usb.addEventListener('connect', this.#onConnect);
@@ -130,7 +123,28 @@ export class ReaderManager {
 		for (const device of await usb.getDevices()) await this.add(device);
 	}
 
+	/** The Web Smart Card API route, loaded only where the page has `navigator.smartCard` (isolated contexts). */
+	async #startSmartCard(manager: SmartCardResourceManager): Promise<void> {
+		const run = this.#runs;
+		const { SmartCardReaders } = await import('./smart-card-readers.svelte');
+		if (run !== this.#runs || this.#smartCard) return;
+		this.#smartCard = new SmartCardReaders(
+			manager,
+			this.#deps.card,
+			{
+				entries: () => this.entries,
+				push: (entry) => this.#push(entry),
+				drop: (remove) => (this.entries = this.entries.filter((e) => !remove(e))),
+				readCard: (entry) => this.readCard(entry, { quietIfAbsent: true }),
+				fail: (entry, error) => this.#fail(entry, error)
+			},
+			{ timers: this.#deps.timers }
+		);
+		this.#smartCard.start();
+	}
+
 	stop(): void {
+		this.#runs++;
 		void this.#smartCard?.stop();
 		this.#smartCard = undefined;
 		this.#deps.usb?.removeEventListener('connect', this.#onConnect);

@@ -1,3 +1,4 @@
+import '$lib/i18n/kiosk-messages';
 import { describe, expect, it } from 'vitest';
 import { translate, type MessageKey, type MessageParams } from '$lib/i18n';
 import type { CertificateInfo } from '$lib/pki/certificate-info';
