@@ -514,3 +514,15 @@ test.describe('/kiosk over the Web Smart Card API (Isolated Web App, PC/SC reade
 		expect(await storedText(page)).not.toContain(HANAKO.name);
 	});
 });
+
+test.describe('/kiosk?demo: try the kiosk without hardware', () => {
+	test('the emulated reader and demo card, labelled as fictitious; the PIN tries flow works', async ({ page }) => {
+		await page.goto('/kiosk?demo');
+		await expect(page.getByTestId('demo-banner')).toContainText('架空');
+		await expectStep(page, 'choose', 20_000);
+		await page.getByTestId('kiosk-flow-pin-status').click();
+		await expectStep(page, 'result');
+		await expect(page.getByTestId('kiosk-result')).toContainText('残り3回');
+		await checkScreen(page);
+	});
+});
