@@ -1,13 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { fromHex, toHex } from '../../bytes';
-import { ErrorKind, MynaError } from '../../errors';
+import { describe, expect, it } from 'vitest';
+import { fromHex } from '../../bytes';
+import { ErrorKind } from '../../errors';
 import type { CardPresence } from '../reader-connection';
+import { closeAfterEach, hex, rejection, waitFor } from '../type-b/test-driver-kit';
 import { TestTypeBCard } from '../type-b/test-type-b-card';
-import type { TypeBConnectionOptions, TypeBReaderConnection } from '../type-b/type-b-reader-connection';
+import type { TypeBConnectionOptions } from '../type-b/type-b-reader-connection';
 import { rcs300ReaderDriver } from './rcs300-reader-driver';
 import { createTestRcs300, type Rcs300AttribBehaviour } from './test-rcs300-function';
 
-const hex = (bytes: Uint8Array) => toHex(bytes, ' ');
 const SELECT_JPKI = fromHex('00 a4 04 0c 0a d3 92 f0 00 26 01 00 00 00 01');
 /** FWT(FWI 4) + ΔFWT = 8.458 ms. */
 const US = '8458us';
@@ -19,10 +19,8 @@ const GET_ATTRIB = 'ff ca 01 00';
 const WUPB = 'ff 50 00 01 00 00 12 90 02 00 1c 5f 46 04 30 75 00 00 95 82 00 03 05 00 08 00 00 00';
 const ATTRIB = 'ff 50 00 01 00 00 18 90 02 00 1c 5f 46 04 0a 21 00 00 95 82 00 09 1d 11 22 33 44 00 08 01 00 00 00 00';
 
-const open: TypeBReaderConnection[] = [];
-afterEach(async () => {
-	await Promise.all(open.splice(0).map((connection) => connection.close()));
-});
+
+const open = closeAfterEach();
 
 async function setUp(options: { card?: TestTypeBCard; behaviour?: Rcs300AttribBehaviour; connection?: TypeBConnectionOptions } = {}) {
 	const { model, device } = createTestRcs300();
@@ -38,23 +36,7 @@ async function setUp(options: { card?: TestTypeBCard; behaviour?: Rcs300AttribBe
 	return { model, device, connection };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<MynaError> {
-	try {
-		await promise;
-	} catch (error) {
-		if (error instanceof MynaError) return error;
-		throw error;
-	}
-	throw new Error('expected a rejection');
-}
 
-async function waitFor(check: () => boolean, ms = 2000): Promise<void> {
-	const until = Date.now() + ms;
-	while (!check()) {
-		if (Date.now() > until) throw new Error('condition not met in time');
-		await new Promise((resolve) => setTimeout(resolve, 2));
-	}
-}
 
 describe('Rcs300ReaderDriver: open', () => {
 	it('claims interface 1 only, ends a stale session, starts one, switches the field off, reads the firmware version', async () => {

@@ -1,28 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { concatBytes, fromHex, toHex } from '../../bytes';
-import { ErrorKind, MynaError } from '../../errors';
+import { describe, expect, it } from 'vitest';
+import { ErrorKind } from '../../errors';
 import { createVirtualCard, createVirtualReader, type VirtualReader } from '../../emulator';
 import type { Rcs380Model } from '../../emulator/readers/sony';
 import type { CardPresence } from '../reader-connection';
-import type { TypeBReaderConnection } from '../type-b/type-b-reader-connection';
+import { closeAfterEach, hex, JpkiTestApdu, rejection, signWithAuthKey, waitFor } from '../type-b/test-driver-kit';
 import { rcs380ReaderDriver } from './rcs380-reader-driver';
 
 /** Integration: the production RC-S380 driver against the emulated RC-S380 (Port-100) and the virtual My Number Card. */
 
-const hex = (bytes: Uint8Array) => toHex(bytes, ' ');
-const SELECT_JPKI = fromHex('00 a4 04 0c 0a d3 92 f0 00 26 01 00 00 00 01');
-const SELECT_AUTH_CERT = fromHex('00 a4 02 0c 02 00 0a');
-const READ_256 = fromHex('00 b0 00 00 00');
-const SELECT_AUTH_PIN = fromHex('00 a4 02 0c 02 00 18');
-const VERIFY_AUTH_PIN = fromHex('00 20 00 80 04 31 32 33 34');
-const SELECT_AUTH_KEY = fromHex('00 a4 02 0c 02 00 17');
-const DIGEST_INFO = concatBytes(fromHex('30 31 30 0d 06 09 60 86 48 01 65 03 04 02 01 05 00 04 20'), new Uint8Array(32).fill(0x5a));
-const SIGN = concatBytes(fromHex('80 2a 00 80 33'), DIGEST_INFO, fromHex('00'));
+const { SelectJpki: SELECT_JPKI, SelectAuthCert: SELECT_AUTH_CERT, Read256: READ_256, Sign: SIGN } = JpkiTestApdu;
+const open = closeAfterEach();
 
-const open: TypeBReaderConnection[] = [];
-afterEach(async () => {
-	await Promise.all(open.splice(0).map((connection) => connection.close()));
-});
 
 async function setUp() {
 	const reader = createVirtualReader('rcs380', { timeScale: 0 }) as VirtualReader<Rcs380Model>;
@@ -35,30 +23,8 @@ async function setUp() {
 	return { reader, connection };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<MynaError> {
-	try {
-		await promise;
-	} catch (error) {
-		if (error instanceof MynaError) return error;
-		throw error;
-	}
-	throw new Error('expected a rejection');
-}
 
-async function waitFor(check: () => boolean, ms = 3000): Promise<void> {
-	const until = Date.now() + ms;
-	while (!check()) {
-		if (Date.now() > until) throw new Error('condition not met in time');
-		await new Promise((resolve) => setTimeout(resolve, 2));
-	}
-}
 
-async function signWithAuthKey(connection: TypeBReaderConnection): Promise<Uint8Array> {
-	for (const command of [SELECT_JPKI, SELECT_AUTH_PIN, VERIFY_AUTH_PIN, SELECT_AUTH_KEY]) {
-		expect(hex(await connection.channel.transmit(command))).toBe('90 00');
-	}
-	return connection.channel.transmit(SIGN);
-}
 
 describe('RC-S380 driver × emulated RC-S380 and My Number Card', () => {
 	it('activates the card, reads 256 certificate bytes and gets a 256-byte signature + SW through chaining', async () => {

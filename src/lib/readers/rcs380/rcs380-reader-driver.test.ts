@@ -1,23 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { fromHex, toHex } from '../../bytes';
-import { ErrorKind, MynaError } from '../../errors';
+import { describe, expect, it } from 'vitest';
+import { fromHex } from '../../bytes';
+import { ErrorKind } from '../../errors';
 import type { CardPresence } from '../reader-connection';
+import { closeAfterEach, hex, rejection, waitFor } from '../type-b/test-driver-kit';
 import { TestTypeBCard } from '../type-b/test-type-b-card';
-import type { TypeBReaderConnection } from '../type-b/type-b-reader-connection';
 import { rcs380ReaderDriver } from './rcs380-reader-driver';
 import { createTestRcs380 } from './test-rcs380-function';
 
-const hex = (bytes: Uint8Array) => toHex(bytes, ' ');
 const ACK = '00 00 ff 00 ff 00';
 const SWITCH_RF_OFF = '00 00 ff ff ff 03 00 fd d6 06 00 24 00';
 const SELECT_JPKI = fromHex('00 a4 04 0c 0a d3 92 f0 00 26 01 00 00 00 01');
 /** FWT(FWI 4) + ΔFWT = 8.46 ms → 85 units of 0.1 ms. */
 const T = '55 00';
 
-const open: TypeBReaderConnection[] = [];
-afterEach(async () => {
-	await Promise.all(open.splice(0).map((connection) => connection.close()));
-});
+
+const open = closeAfterEach();
 
 async function setUp(card: TestTypeBCard | undefined = new TestTypeBCard()) {
 	const { model, device } = createTestRcs380();
@@ -30,23 +27,7 @@ async function setUp(card: TestTypeBCard | undefined = new TestTypeBCard()) {
 	return { model, device, connection };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<MynaError> {
-	try {
-		await promise;
-	} catch (error) {
-		if (error instanceof MynaError) return error;
-		throw error;
-	}
-	throw new Error('expected a rejection');
-}
 
-async function waitFor(check: () => boolean, ms = 2000): Promise<void> {
-	const until = Date.now() + ms;
-	while (!check()) {
-		if (Date.now() > until) throw new Error('condition not met in time');
-		await new Promise((resolve) => setTimeout(resolve, 2));
-	}
-}
 
 describe('Rcs380ReaderDriver: open and activation', () => {
 	it('claims vendor interface 0, initialises the chip and reports the reader', async () => {

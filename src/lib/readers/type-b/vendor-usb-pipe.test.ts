@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../bytes';
-import { ErrorKind, MynaError } from '../../errors';
+import { ErrorKind } from '../../errors';
 import { VirtualUsbDevice } from '../../emulator/usb/virtual-usb-device';
 import { RCS300_TEST_SPEC } from '../rcs300/test-rcs300-function';
 import { claimVendorInterface, findVendorInterface, VendorUsbPipe } from './vendor-usb-pipe';
+import { rejection } from './test-driver-kit';
 import { TestUsbFunction } from './test-usb-function';
 
 class EchoFunction extends TestUsbFunction {
@@ -20,15 +21,6 @@ async function pipe() {
 	return { model, device, selection, pipe: new VendorUsbPipe(device, selection, 64) };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<MynaError> {
-	try {
-		await promise;
-	} catch (error) {
-		if (error instanceof MynaError) return error;
-		throw error;
-	}
-	throw new Error('expected a rejection');
-}
 
 /** The device with one WebUSB call made to reject as Chrome does (a DOMException by name). */
 function rejecting(device: USBDevice, call: 'open' | 'claimInterface' | 'transferIn' | 'transferOut', name: string): USBDevice {
