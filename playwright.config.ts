@@ -32,6 +32,8 @@ export default defineConfig({
 	webServer: {
 		// The built app (npm test builds it first), never the dev server.
 		command: `node scripts/serve.mjs ${port}`,
+		// The kiosk hand-off tests embed /kiosk in a counter page on this origin (tests/kiosk-handoff.e2e.ts).
+		env: { KIOSK_FRAME_ANCESTORS: `http://127.0.0.1:${port}` },
 		url: `http://localhost:${port}/`,
 		reuseExistingServer: !process.env.CI,
 		timeout: 30_000

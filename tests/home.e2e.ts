@@ -55,5 +55,8 @@ test('the app is served with a strict Content-Security-Policy', async ({ page })
 	const workerUrl = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).find((n) => n.includes('/workers/')));
 	expect(workerUrl).toBeTruthy();
 	const workerResponse = await page.request.get(workerUrl!);
-	expect(workerResponse.headers()['content-security-policy']).toBe(csp);
+	expect(workerResponse.headers()['content-security-policy']).toBe(`${csp}; frame-ancestors 'none'`);
+	// Only the header can say who may frame a page: no one, for the resident's pages (clickjacking of the PIN fields).
+	const pageResponse = await page.request.get('/pins');
+	expect(pageResponse.headers()['content-security-policy']).toBe(`${csp}; frame-ancestors 'none'`);
 });

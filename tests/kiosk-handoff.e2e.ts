@@ -44,10 +44,10 @@ async function serveConfig(page: Page, config: unknown) {
 }
 
 /** The counter's form on another origin: embeds the kiosk and records every message it receives. */
-async function openCounter(page: Page): Promise<{ kiosk: FrameLocator; frame: () => Frame }> {
+async function openCounter(page: Page, path = '/kiosk'): Promise<{ kiosk: FrameLocator; frame: () => Frame }> {
 	const html = `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>窓口の申請フォーム</title></head><body>
 <h1>窓口の申請フォーム</h1>
-<iframe id="kiosk" title="マイナンバーカード読み取り" src="${KIOSK}/kiosk" allow="usb; fullscreen" style="width:1300px;height:1000px;border:0"></iframe>
+<iframe id="kiosk" title="マイナンバーカード読み取り" src="${KIOSK}${path}" allow="usb; fullscreen" style="width:1300px;height:1000px;border:0"></iframe>
 <script>window.received = []; addEventListener('message', (e) => window.received.push({ origin: e.origin, data: e.data }));</script>
 </body></html>`;
 	// A page fulfilled by page.route has no address of its own, so Chromium's Local Network Access checks would block
@@ -55,7 +55,7 @@ async function openCounter(page: Page): Promise<{ kiosk: FrameLocator; frame: ()
 	await page.context().grantPermissions(['local-network-access'], { origin: COUNTER });
 	await page.route(`${COUNTER}/counter.html`, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }));
 	await page.goto(`${COUNTER}/counter.html`);
-	const frame = () => page.frames().find((f) => f.url().startsWith(`${KIOSK}/kiosk`))!;
+	const frame = () => page.frames().find((f) => f.url().startsWith(`${KIOSK}${path}`))!;
 	return { kiosk: page.frameLocator('#kiosk'), frame };
 }
 
@@ -146,6 +146,13 @@ test.describe('kiosk hand-off to the counter (Isolated Web App, CCID reader)', (
 		const html = await frame().evaluate(() => document.documentElement.outerHTML);
 		expect(html).not.toContain(HANAKO.name);
 		expect(html).not.toContain('<path d="M');
+	});
+
+	test('only /kiosk may be embedded, and only by the counter: a resident page in a frame is refused (clickjacking)', async ({ page }) => {
+		await openCounter(page, '/pins');
+		// frame-ancestors 'none' on every page but /kiosk: Chromium shows its error page in the frame instead.
+		await expect.poll(() => page.frames().some((f) => f.url().startsWith('chrome-error://'))).toBe(true);
+		expect(page.frames().some((f) => f.url().startsWith(`${KIOSK}/`))).toBe(false);
 	});
 
 	test('a counter on an origin that is not configured receives nothing, and the kiosk says why', async ({ page, lab }) => {
