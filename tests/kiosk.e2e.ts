@@ -418,7 +418,8 @@ test.describe('/kiosk over a CCID reader (Isolated Web App, usb-unrestricted)', 
 		await expectStep(page, 'staff');
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('職員が参ります');
 		await expect(page.getByTestId('kiosk-staff-step')).toHaveText('pin');
-		await expect(page.getByTestId('kiosk-staff-readers')).toContainText('ready');
+		await expect(page.getByTestId('kiosk-staff-readers')).toContainText('使用できます／カード：マイナンバーカード');
+		await expect(page.getByTestId('kiosk-staff-readers').locator('li')).toHaveAttribute('data-status', 'ready');
 		await checkScreen(page, 'staff-ja');
 		await page.getByTestId('kiosk-staff-back').click();
 		await expectStep(page, 'pin');

@@ -98,6 +98,10 @@ export const ja = {
 	'kiosk.staff.reader': '{name}：{status}／カード：{card}',
 	'kiosk.staff.lastError': '直前のエラー',
 	'kiosk.staff.none': 'なし',
+	'kiosk.staff.card.absent': 'なし',
+	'kiosk.staff.card.reading': '読み取り中',
+	'kiosk.staff.card.ready': '読み取り済み',
+	'kiosk.staff.card.failed': '読み取れません',
 	'kiosk.staff.back': '｜画面《がめん》に戻る'
 } as const;
 
@@ -196,5 +200,9 @@ export const en: Record<keyof typeof ja, string> = {
 	'kiosk.staff.reader': '{name}: {status} / card: {card}',
 	'kiosk.staff.lastError': 'Last error',
 	'kiosk.staff.none': 'None',
+	'kiosk.staff.card.absent': 'none',
+	'kiosk.staff.card.reading': 'being read',
+	'kiosk.staff.card.ready': 'read',
+	'kiosk.staff.card.failed': 'cannot be read',
 	'kiosk.staff.back': 'Back to the screen'
 };
