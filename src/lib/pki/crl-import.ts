@@ -53,6 +53,13 @@ export interface PrepareCrlOptions {
 /** Tolerated clock difference for a CRL's thisUpdate at import. */
 const CLOCK_SKEW_MS = 10 * 60_000;
 
+/**
+ * Why a well-formed CRL was refused as unsupported (`details.refusal` of a `crl-rejected` / `unsupported` error): a
+ * delta CRL, an unknown critical extension (on the CRL or an entry), or something else this engine does not take
+ * (indirect CRL, partial scope, outer/inner algorithm mismatch).
+ */
+export type CrlRefusal = 'delta' | 'critical-extension' | 'other';
+
 function rejected(message: string, reason: string, details: Record<string, string | number> = {}): MynaError {
 	return new MynaError(ErrorKind.CrlRejected, message, { reason, ...details });
 }
@@ -65,7 +72,10 @@ export async function prepareCrl(der: Uint8Array, options: PrepareCrlOptions): P
 	report(0, 'parse');
 	const header = parseCrlHeader(der);
 	const refusal = headerRefusal(header);
-	if (refusal) throw rejected(`CRL refused: ${refusal}`, 'unsupported');
+	if (refusal) {
+		const refused: CrlRefusal = header.deltaCrl ? 'delta' : header.unsupportedCriticalExtensions.length > 0 ? 'critical-extension' : 'other';
+		throw rejected(`CRL refused: ${refusal}`, 'unsupported', { refusal: refused });
+	}
 	if (header.thisUpdate > at + CLOCK_SKEW_MS) throw rejected('CRL refused: it was issued in the future', 'this-update-in-future');
 	if (header.nextUpdate !== undefined && header.nextUpdate < header.thisUpdate) throw rejected('CRL refused: nextUpdate is before thisUpdate', 'bad-dates');
 
@@ -92,7 +102,10 @@ export async function prepareCrl(der: Uint8Array, options: PrepareCrlOptions): P
 		onProgress: (f) => report(0.3 + 0.65 * f, 'index')
 	});
 	const entryProblem = entryRefusal(problems);
-	if (entryProblem) throw rejected(`CRL refused: ${entryProblem}`, 'unsupported');
+	if (entryProblem) {
+		const refused: CrlRefusal = problems.unsupportedCriticalExtensions.length > 0 ? 'critical-extension' : 'other';
+		throw rejected(`CRL refused: ${entryProblem}`, 'unsupported', { refusal: refused });
+	}
 	throwIfAborted(options.signal);
 
 	const facts = crlFacts(header, index.size);

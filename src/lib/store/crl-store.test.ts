@@ -4,6 +4,7 @@ import { ErrorKind } from '../errors';
 import { verifyChainWith } from '../pki/chain';
 import type { ImportPhase } from '../pki/crl-import';
 import { Der } from '../pki/der-writer';
+import { Oid } from '../pki/oids';
 import { createTestPki, makeCrl, makeLargeCrl, testKey, TestNames, type CrlEntrySpec, type CrlSpec, type TestKey, type TestPki } from '../pki/fixtures/test-pki';
 import { CrlStore } from './crl-store';
 import { PkiDatabase } from './pki-database';
@@ -48,6 +49,15 @@ function check(crlStore: CrlStore = store, leaf = pki.signLeaf) {
 }
 
 describe('CrlStore', () => {
+	it('says why a CRL is refused as unsupported: a delta CRL, an unknown critical extension on the CRL or on an entry', async () => {
+		const delta = await crl(9, [], { extensions: [{ oid: Oid.deltaCrlIndicator, critical: true, value: Der.integer(8) }] });
+		await expect(store.importCrl(delta, importOptions())).rejects.toMatchObject({ kind: ErrorKind.CrlRejected, details: { reason: 'unsupported', refusal: 'delta' } });
+		const unknown = await crl(9, [], { extensions: [{ oid: '1.2.3.4.5', critical: true, value: Der.null() }] });
+		await expect(store.importCrl(unknown, importOptions())).rejects.toMatchObject({ details: { reason: 'unsupported', refusal: 'critical-extension' } });
+		const entry = await crl(9, [{ serial: 7, revoked: NOW - DAY, extensions: [{ oid: '1.2.3.4.6', critical: true, value: Der.null() }] }]);
+		await expect(store.importCrl(entry, importOptions())).rejects.toMatchObject({ details: { reason: 'unsupported', refusal: 'critical-extension' } });
+	});
+
 	it('imports a CRL, lists it with its freshness, and answers checks from the stored index', async () => {
 		const result = await store.importCrl(await crl(5), importOptions());
 		expect(result.unchanged).toBe(false);

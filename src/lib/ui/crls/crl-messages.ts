@@ -44,9 +44,14 @@ export function crlImportMessage(error: ErrorData): UiMessage {
 						: { key: 'crls.error.rollback' };
 				}
 				case 'unsupported':
-					if (/critical/i.test(error.message)) return { key: 'crls.error.criticalExtension' };
-					if (/delta/i.test(error.message)) return { key: 'crls.error.delta' };
-					return { key: 'crls.error.unsupported' };
+					switch (detail(error, 'refusal')) {
+						case 'critical-extension':
+							return { key: 'crls.error.criticalExtension' };
+						case 'delta':
+							return { key: 'crls.error.delta' };
+						default:
+							return { key: 'crls.error.unsupported' };
+					}
 				case 'this-update-in-future':
 					return { key: 'crls.error.future' };
 				case 'bad-dates':
