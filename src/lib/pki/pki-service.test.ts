@@ -39,6 +39,22 @@ describe('PKI service (what the worker exposes)', () => {
 		expect(cloned(await service.importCrlFromUrl('https://x.test/a.crl'))).toMatchObject({ ok: false, error: { kind: ErrorKind.Unsupported } });
 	});
 
+	it('stops an import by its operation id before it stores: the previous CRL stays in force', async () => {
+		const service = createPkiService({ indexedDB: new IDBFactory() });
+		await service.addAnchor(pki.root);
+		const crl = (crlNumber: number) => makeCrl({ issuer: TestNames.signCa, signer: pki.keys.root, thisUpdate: NOW - DAY + crlNumber, nextUpdate: NOW + DAY, crlNumber });
+		expect(await service.importCrlFile(await crl(3), undefined, 'import-1')).toMatchObject({ ok: true });
+		const phases: string[] = [];
+		const running = service.importCrlFile(await crl(4), (_f, phase) => phases.push(phase), 'import-2');
+		expect(await service.cancelImport('import-2')).toEqual({ ok: true, cancelled: true });
+		expect(cloned(await running)).toMatchObject({ ok: false, error: { kind: ErrorKind.Aborted } });
+		expect(phases).not.toContain('store');
+		expect(cloned(await service.listCrls(NOW))).toMatchObject({ ok: true, crls: [{ crlNumber: '03' }] });
+		// Finished or unknown: nothing to stop.
+		expect(await service.cancelImport('import-1')).toEqual({ ok: true, cancelled: false });
+		expect(await service.cancelImport('import-2')).toEqual({ ok: true, cancelled: false });
+	});
+
 	it('reads certificates and the 4 information, and signs and verifies files', async () => {
 		const service = createPkiService({ indexedDB: new IDBFactory() });
 		expect(cloned(await service.readCertificate(pki.signLeaf, NOW))).toMatchObject({ ok: true, certificate: { kind: 'jpki-sign', hasBasicInfo: true } });

@@ -48,6 +48,19 @@ export function createPkiService(deps: PkiServiceDependencies) {
 	let kioskCrlUrls: readonly string[] = [];
 	const configuredUrls = async () => [...(await (await stores()).settings.crlUrls()), ...kioskCrlUrls];
 	const guardedFetch = deps.fetch ? createConfiguredCrlFetch(deps.fetch, configuredUrls) : undefined;
+	// Imports that can still be stopped, by the page's operation id (an AbortSignal cannot cross the worker boundary).
+	const runningImports = new Map<string, AbortController>();
+	const cancellableImport = <T extends object>(operationId: string | undefined, run: (signal: AbortSignal | undefined) => Promise<T>): Promise<Result<T>> =>
+		asResult(async () => {
+			if (operationId === undefined) return run(undefined);
+			const controller = new AbortController();
+			runningImports.set(operationId, controller);
+			try {
+				return await run(controller.signal);
+			} finally {
+				runningImports.delete(operationId);
+			}
+		});
 	const anchors = async () => [...jlisAnchorCertificates(), ...(await (await stores()).settings.extraAnchorCertificates())];
 
 	return {
@@ -81,14 +94,34 @@ export function createPkiService(deps: PkiServiceDependencies) {
 			});
 		},
 
-		importCrlFile(der: Uint8Array, onProgress?: ImportProgress): Promise<Result<CrlImportResult>> {
-			return asResult(async () => (await stores()).crls.importCrl(der, { issuers: await anchors(), ...(onProgress ? { onProgress } : {}) }));
+		/**
+		 * Imports a CRL file. With an `operationId`, `cancelImport(operationId)` stops it until it starts storing (after
+		 * that the import completes, atomically); a stopped import leaves the previous CRL in force.
+		 */
+		importCrlFile(der: Uint8Array, onProgress?: ImportProgress, operationId?: string): Promise<Result<CrlImportResult>> {
+			return cancellableImport(operationId, async (signal) =>
+				(await stores()).crls.importCrl(der, { issuers: await anchors(), ...(onProgress ? { onProgress } : {}), ...(signal ? { signal } : {}) })
+			);
 		},
 
-		importCrlFromUrl(url: string, onProgress?: ImportProgress): Promise<Result<CrlImportResult>> {
-			return asResult(async () => {
+		importCrlFromUrl(url: string, onProgress?: ImportProgress, operationId?: string): Promise<Result<CrlImportResult>> {
+			return cancellableImport(operationId, async (signal) => {
 				if (!guardedFetch) throw new MynaError(ErrorKind.Unsupported, 'CRL download is not available here.');
-				return (await stores()).crls.importFromUrl(url, guardedFetch, { issuers: await anchors(), alsoConfiguredUrls: kioskCrlUrls, ...(onProgress ? { onProgress } : {}) });
+				return (await stores()).crls.importFromUrl(url, guardedFetch, {
+					issuers: await anchors(),
+					alsoConfiguredUrls: kioskCrlUrls,
+					...(onProgress ? { onProgress } : {}),
+					...(signal ? { signal } : {})
+				});
+			});
+		},
+
+		/** Stops the import started with this operation id; `cancelled: false` when none is running (finished, unknown). */
+		cancelImport(operationId: string): Promise<Result<{ cancelled: boolean }>> {
+			return asResult(async () => {
+				const controller = runningImports.get(operationId);
+				controller?.abort();
+				return { cancelled: controller !== undefined };
 			});
 		},
 

@@ -20,7 +20,7 @@ export interface ImportJob {
 	fraction: number;
 	/** Steps the importer reported as reached (and so the ones before them as done). */
 	reached: ImportStep[];
-	/** Whether pressing cancel can still stop it (the worker's verify-and-store part cannot be stopped yet). */
+	/** Whether pressing cancel can still stop it: until the worker starts storing (then the import completes, atomically). */
 	cancellable: boolean;
 	finished: boolean;
 }
@@ -32,7 +32,7 @@ export type ImportOutcome =
 export type AnchorOutcome = { readonly ok: true; readonly label: string } | { readonly ok: false; readonly error: ErrorData };
 
 /** What the /crls page needs from the PKI worker (a comlink Remote of `PkiService`, or a fake in unit tests). */
-export type CrlsPki = Pick<Remote<PkiService>, 'importCrlFile' | 'importCrlFromUrl' | 'listCrls' | 'removeCrl' | 'crlUrls' | 'setCrlUrls' | 'listAnchors' | 'addAnchor' | 'removeAnchor'>;
+export type CrlsPki = Pick<Remote<PkiService>, 'importCrlFile' | 'importCrlFromUrl' | 'cancelImport' | 'listCrls' | 'removeCrl' | 'crlUrls' | 'setCrlUrls' | 'listAnchors' | 'addAnchor' | 'removeAnchor'>;
 
 function aborted(): ErrorData {
 	return { kind: ErrorKind.Aborted, message: 'The operation was cancelled.' };
@@ -86,6 +86,8 @@ export class CrlsState {
 	readonly #pki: CrlsPki;
 	#nextJob = 1;
 	#abort: AbortController | undefined;
+	/** The worker-side import that `cancel()` stops (reading the file is stopped here, by `#abort`). */
+	#operationId: string | undefined;
 
 	constructor(pki: CrlsPki) {
 		this.#pki = pki;
@@ -122,10 +124,11 @@ export class CrlsState {
 		}
 		const der = crlPemToDer(bytes);
 		this.#progress(job.id, 'parse', READ_SHARE);
-		this.#live(job.id)!.cancellable = false;
+		const operationId = (this.#operationId = `crl-import-${job.id}`);
 		const answer = await this.#pki.importCrlFile(
 			transfer(der, [der.buffer as ArrayBuffer]),
-			proxy((fraction: number, phase: ImportPhase) => this.#progress(job.id, phase, READ_SHARE + (1 - READ_SHARE) * fraction))
+			proxy((fraction: number, phase: ImportPhase) => this.#progress(job.id, phase, READ_SHARE + (1 - READ_SHARE) * fraction)),
+			operationId
 		);
 		return this.#finish(job.id, answer.ok ? { ok: true, jobId: job.id, result: { metadata: answer.metadata, unchanged: answer.unchanged } } : { ok: false, jobId: job.id, error: answer.error });
 	}
@@ -134,17 +137,20 @@ export class CrlsState {
 	async fetchUrl(url: string): Promise<ImportOutcome | undefined> {
 		if (this.busy) return undefined;
 		const job = this.#start({ kind: 'url', url }, 'download');
-		job.cancellable = false;
+		const operationId = (this.#operationId = `crl-import-${job.id}`);
 		const answer = await this.#pki.importCrlFromUrl(
 			url,
-			proxy((fraction: number, phase: ImportPhase) => this.#progress(job.id, phase, fraction))
+			proxy((fraction: number, phase: ImportPhase) => this.#progress(job.id, phase, fraction)),
+			operationId
 		);
 		return this.#finish(job.id, answer.ok ? { ok: true, jobId: job.id, result: { metadata: answer.metadata, unchanged: answer.unchanged } } : { ok: false, jobId: job.id, error: answer.error });
 	}
 
-	/** Stops an import while the file is still being read. */
+	/** Stops an import: reading the file here, or downloading, verifying and indexing in the worker (not storing). */
 	cancel(): void {
-		if (this.job?.cancellable) this.#abort?.abort();
+		if (!this.job?.cancellable) return;
+		if (this.#abort) this.#abort.abort();
+		else if (this.#operationId) void this.#pki.cancelImport(this.#operationId);
 	}
 
 	async remove(crl: CrlStatus): Promise<ErrorData | undefined> {
@@ -223,10 +229,13 @@ export class CrlsState {
 			job.step = step;
 		}
 		if (!job.reached.includes(step)) job.reached.push(step);
+		// Storing is atomic and is not interrupted: from here the import completes (or fails as a whole).
+		if (step === 'store') job.cancellable = false;
 	}
 
 	async #finish(id: number, outcome: ImportOutcome): Promise<ImportOutcome | undefined> {
 		const job = this.#live(id);
+		if (this.#operationId === `crl-import-${id}`) this.#operationId = undefined;
 		if (!job) return undefined;
 		job.finished = true;
 		job.cancellable = false;

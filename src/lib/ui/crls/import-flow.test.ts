@@ -113,6 +113,32 @@ describe('importing a CRL file', () => {
 		expect(crls.busy).toBe(false);
 	});
 
+	it('can be cancelled in the worker until it stores: cancel asks the worker to stop that import', async () => {
+		let report: ((f: number, phase: string) => void) | undefined;
+		let finish: ((value: unknown) => void) | undefined;
+		const importCrlFile = vi.fn((_der: Uint8Array, onProgress: (f: number, phase: string) => void, _operationId: string) => {
+			report = onProgress;
+			return new Promise((resolve) => (finish = resolve));
+		});
+		const cancelImport = vi.fn(async () => ({ ok: true, cancelled: true }));
+		const crls = new CrlsState({ importCrlFile, cancelImport } as unknown as CrlsPki);
+		const running = crls.importFile(file(SIGN_CA.crls.current.der));
+		await vi.waitFor(() => expect(report).toBeDefined());
+		report!(0.4, 'index');
+		expect(crls.job?.cancellable).toBe(true);
+		crls.cancel();
+		const operationId = importCrlFile.mock.calls[0]![2];
+		expect(operationId).toMatch(/^crl-import-/);
+		expect(cancelImport).toHaveBeenCalledWith(operationId);
+		report!(0.97, 'store');
+		expect(crls.job?.cancellable).toBe(false);
+		crls.cancel();
+		expect(cancelImport).toHaveBeenCalledTimes(1);
+		finish!({ ok: false, error: { kind: 'aborted', message: 'The operation was cancelled.' } });
+		const outcome = await running;
+		expect(outcome && !outcome.ok && crlImportMessage(outcome.error).key).toBe('crls.error.aborted');
+	});
+
 	it('ignores progress that arrives late or out of order', async () => {
 		let report: ((f: number, phase: string) => void) | undefined;
 		let finish: ((value: unknown) => void) | undefined;
