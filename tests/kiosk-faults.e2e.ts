@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { expectNoPersonalText, KIOSK_TEXT_PIN as TEXT_PIN, kioskScreen as screen } from './fixtures/kiosk';
 import { expect, test, type LabHandle } from './fixtures/lab';
 
 /**
@@ -14,12 +15,8 @@ test.describe.configure({ mode: 'serial', timeout: 300_000 });
 const FLOWS = ['certificate', 'pin-status', 'basic-info'] as const;
 type Flow = (typeof FLOWS)[number];
 const ACTIONS = ['remove-card', 'unplug'] as const;
-const PERSONAL = ['見本　花子', '花子', '見本県夢見市さくら町一丁目2番地3', 'さくら町', '1985年6月15日'] as const;
-const TEXT_PIN = '1234';
 /** What each fault may be reported as. */
 const EXPECTED_KIND = { 'remove-card': 'card-removed', unplug: 'reader-unplugged' } as const;
-
-const screen = (page: Page) => page.getByTestId('kiosk-screen');
 
 async function step(page: Page): Promise<string> {
 	return (await screen(page).getAttribute('data-step')) ?? '';
@@ -35,14 +32,6 @@ async function runFlow(page: Page, flow: Flow): Promise<string> {
 		await expect(screen(page)).toHaveAttribute('data-step', /^(result|error|insert-card)$/, { timeout: 15_000 });
 	}
 	return step(page);
-}
-
-async function expectNoPersonalText(page: Page) {
-	const { text, html } = await page.evaluate(() => ({ text: document.body.innerText, html: document.documentElement.outerHTML }));
-	for (const value of PERSONAL) {
-		expect(text).not.toContain(value);
-		expect(html).not.toContain(value);
-	}
 }
 
 const ROUTES = [

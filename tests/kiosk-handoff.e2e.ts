@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Frame, FrameLocator, Page } from '@playwright/test';
 import decodeQR from 'qr/decode.js';
 import { expectNoAxeViolations } from './axe';
+import { KIOSK_PERSONA as HANAKO, KIOSK_TEXT_PIN as TEXT_PIN, serveKioskConfig as serveConfig } from './fixtures/kiosk';
 import { expect, test } from './fixtures/lab';
 import { TestPki } from '../src/lib/emulator/card';
 
@@ -19,9 +20,6 @@ const PORT = Number(process.env.E2E_PORT ?? 4174);
 const KIOSK = `http://localhost:${PORT}`;
 /** The counter's form: another origin (same server address, different host name), served by page.route. */
 const COUNTER = `http://127.0.0.1:${PORT}`;
-const TEXT_PIN = '1234';
-/** The default emulated card's persona (src/lib/emulator/card/test-personas.ts). */
-const HANAKO = { name: '見本　花子', address: '見本県夢見市さくら町一丁目2番地3', birthDate: '1985-06-15', sex: 'female' } as const;
 const AUTH_CA = TestPki.certificateAuthority('auth');
 
 let dir: string;
@@ -37,11 +35,6 @@ test.beforeAll(() => {
 	}
 });
 test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Serves `config` as the kiosk's /kiosk-config.json (for the top page and the iframe alike). */
-async function serveConfig(page: Page, config: unknown) {
-	await page.route('**/kiosk-config.json', (route) => route.fulfill({ contentType: 'application/json', body: typeof config === 'string' ? config : JSON.stringify(config) }));
-}
 
 /** The counter's form on another origin: embeds the kiosk and records every message it receives. */
 async function openCounter(page: Page, path = '/kiosk'): Promise<{ kiosk: FrameLocator; frame: () => Frame }> {

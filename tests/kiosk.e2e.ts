@@ -4,6 +4,15 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expectNoAxeViolations } from './axe';
 import { expect, test, type LabHandle } from './fixtures/lab';
+import {
+	expectKioskStep as expectStep,
+	expectNoPersonalText,
+	KIOSK_PERSONA as HANAKO,
+	KIOSK_TEXT_PIN as TEXT_PIN,
+	kioskScreen as screen,
+	PERSONAL_TEXT as PERSONAL,
+	serveKioskConfig as serveConfig
+} from './fixtures/kiosk';
 import { TestPki, type VirtualCardOptions } from '../src/lib/emulator/card';
 
 /**
@@ -13,10 +22,6 @@ import { TestPki, type VirtualCardOptions } from '../src/lib/emulator/card';
 test.use({ isolated: true, serviceWorkers: 'block' });
 
 const SHOTS = 'tests/screenshots';
-/** The default emulated card's persona (src/lib/emulator/card/test-personas.ts). */
-const HANAKO = { name: '見本　花子', address: '見本県夢見市さくら町一丁目2番地3', birthDate: '1985' } as const;
-const PERSONAL = [HANAKO.name, '花子', HANAKO.address, 'さくら町', '1985年6月15日', '15 June 1985'] as const;
-const TEXT_PIN = '1234';
 const AUTH_CA = TestPki.certificateAuthority('auth');
 
 let dir: string;
@@ -53,14 +58,6 @@ async function openKiosk(page: Page, lab: LabHandle, model: 'acr39u' | 'acr1252u
 	return { readerId, cardId };
 }
 
-function screen(page: Page) {
-	return page.getByTestId('kiosk-screen');
-}
-
-async function expectStep(page: Page, step: string, timeout = 15_000) {
-	await expect(screen(page)).toHaveAttribute('data-step', step, { timeout });
-}
-
 /** axe, and every control at least 44×44 CSS px (WCAG 2.5.5 / 2.5.8), on the screen as it is now. */
 async function checkScreen(page: Page, shot?: string) {
 	await expectNoAxeViolations(page);
@@ -82,15 +79,6 @@ async function typePin(page: Page, pin: string) {
 async function startBasicInfo(page: Page) {
 	await page.getByTestId('kiosk-flow-basic-info').click();
 	await expectStep(page, 'pin');
-}
-
-/** No personal text anywhere in the document (text and markup). */
-async function expectNoPersonalText(page: Page) {
-	const { text, html } = await page.evaluate(() => ({ text: document.body.innerText, html: document.documentElement.outerHTML }));
-	for (const value of PERSONAL) {
-		expect(text).not.toContain(value);
-		expect(html).not.toContain(value);
-	}
 }
 
 /** Everything the origin could have stored: Web Storage, every IndexedDB store's records, Cache Storage bodies. */
@@ -441,10 +429,6 @@ test.describe('/kiosk: the operator’s configuration', () => {
 		furigana: false,
 		shufflePinPad: false
 	};
-
-	async function serveConfig(page: Page, body: unknown) {
-		await page.route('**/kiosk-config.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify(body) }));
-	}
 
 	test('English by default, only the configured flows and fields, furigana and shuffled pad from the start', async ({ page, lab }) => {
 		await serveConfig(page, { ...CONFIG, language: 'en', flows: ['basic-info'], handoff: { ...CONFIG.handoff, fields: ['name', 'birthDate'] }, furigana: true, shufflePinPad: true });
