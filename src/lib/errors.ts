@@ -100,6 +100,17 @@ export async function asResult<T extends object>(work: () => Promise<T>): Promis
 	}
 }
 
+/**
+ * The `name` of anything a platform API threw (a DOMException such as WebUSB's NetworkError or Web NFC's
+ * NotAllowedError). Read by name, not by class: errors bridged across a worker boundary, or from node-usb, arrive as
+ * plain `{ name, message }` objects.
+ */
+export function thrownName(error: unknown): string | undefined {
+	if (typeof error !== 'object' || error === null) return undefined;
+	const name = (error as { name?: unknown }).name;
+	return typeof name === 'string' ? name : undefined;
+}
+
 export function throwIfAborted(signal: AbortSignal | undefined): void {
 	if (signal?.aborted) throw new MynaError(ErrorKind.Aborted, 'The operation was cancelled.');
 }

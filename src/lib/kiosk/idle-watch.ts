@@ -1,12 +1,5 @@
 import type { Timers } from '../timers';
 
-/**
- * Kiosk idle handling (WCAG 2.2.1 Timing Adjustable): after `timeoutMs` without input a warning with a countdown,
- * which the resident can extend; when the countdown ends, `onExpire` (the wipe). Timers are injected so unit tests
- * use fake timers and the page passes the window's.
- */
-export type KioskTimers = Timers;
-
 export interface IdleWatchOptions {
 	readonly timeoutMs: number;
 	readonly warningMs: number;
@@ -15,6 +8,11 @@ export interface IdleWatchOptions {
 	readonly onExpire: () => void;
 }
 
+/**
+ * Kiosk idle handling (WCAG 2.2.1 Timing Adjustable): after `timeoutMs` without input a warning with a countdown,
+ * which the resident can extend; when the countdown ends, `onExpire` (the wipe). Timers are injected so unit tests
+ * use fake timers and the page passes the window's.
+ */
 export class KioskIdleWatch {
 	#handle: unknown;
 	#running = false;
@@ -23,7 +21,7 @@ export class KioskIdleWatch {
 	#elapsed = 0;
 
 	constructor(
-		readonly timers: KioskTimers,
+		readonly timers: Timers,
 		readonly options: IdleWatchOptions
 	) {}
 

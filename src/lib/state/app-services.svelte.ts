@@ -4,7 +4,7 @@ import type { PkiWorkerApi } from '../pki/worker-api';
 import { currentRoutePlatform, detectRoutes, type RouteReport } from '../readers/routes';
 import type { SmartCardResourceManager } from '../readers/smart-card/smart-card-api';
 import type { NdefReaderConstructor } from '../readers/web-nfc';
-import type { KioskTimers } from '../kiosk/idle-watch';
+import type { Timers } from '../timers';
 import { windowHandoffPlatform, type KioskHandoffPlatform } from '../kiosk/handoff-platform';
 import type { KioskSpeech } from './kiosk.svelte';
 import { ReaderManager } from './reader-manager.svelte';
@@ -27,8 +27,8 @@ export class AppServices {
 	demo = $state(false);
 	cardWorker: WorkerState = $state({ state: 'waiting' });
 	pkiWorker: WorkerState = $state({ state: 'waiting' });
-	/** The kiosk's timers and clock (the idle wipe), injected here so nothing below reaches for globals. */
-	readonly timers: KioskTimers = { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as number) };
+	/** The platform's timers and clock (kiosk idle wipe, CRL schedule, smart-card watcher), injected from here only. */
+	readonly timers: Timers = { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as number) };
 	readonly now = (): number => Date.now();
 	/** Same-origin files the page loads itself (the kiosk's `/kiosk-config.json`); never another origin. */
 	readonly fetchOwn = (url: string, init: RequestInit): Promise<Response> => fetch(url, init);

@@ -1,5 +1,5 @@
 import { ErrorKind, type ErrorData, type Result } from '../errors';
-import type { KioskTimers } from '../kiosk/idle-watch';
+import type { Timers } from '../timers';
 import type { KioskCrlConfig } from '../kiosk/kiosk-config';
 import { nextRefreshAt, type CrlRefreshFailure } from '../kiosk/crl-refresh-schedule';
 import type { CrlImportResult, CrlStatus } from '../store/crl-store';
@@ -13,7 +13,7 @@ export interface KioskCrlPki {
 
 export interface KioskCrlRefresherDependencies {
 	readonly pki: KioskCrlPki;
-	readonly timers: KioskTimers;
+	readonly timers: Timers;
 	/** Milliseconds since the epoch. */
 	readonly now: () => number;
 }

@@ -4,7 +4,8 @@ import type { PinStatus } from '../card/pin-guard';
 import type { PinKind } from '../card/pin-specs';
 import type { CardWorkerApi } from '../card/worker-api';
 import { ErrorKind, type ErrorData } from '../errors';
-import { KioskIdleWatch, type KioskTimers } from '../kiosk/idle-watch';
+import { KioskIdleWatch } from '../kiosk/idle-watch';
+import type { Timers } from '../timers';
 import { KioskFlow, type KioskConfig } from '../kiosk/kiosk-config';
 import { KioskPinBuffer } from '../kiosk/pin-buffer';
 import type { CertificateInfo } from '../pki/certificate-info';
@@ -91,7 +92,7 @@ export interface KioskSpeech {
 export interface KioskSessionDependencies {
 	readonly card: Remote<CardWorkerApi>;
 	readonly pki: Remote<PkiWorkerApi>;
-	readonly timers: KioskTimers;
+	readonly timers: Timers;
 	/** Milliseconds since the epoch (certificate dates are judged at this time). */
 	readonly now: () => number;
 	readonly speech?: KioskSpeech | undefined;
@@ -149,10 +150,6 @@ export class KioskSession {
 
 	get step(): KioskStep {
 		return this.staffOpen ? KioskStep.Staff : this.phase;
-	}
-
-	get hasPersonalData(): boolean {
-		return this.result?.flow === 'basic-info';
 	}
 
 	get flows(): readonly KioskFlow[] {

@@ -1,5 +1,5 @@
 export { UsbInterfaceClass, PROTECTED_INTERFACE_CLASSES, isProtectedClass } from './usb-class';
-export { UsbOperation, mapUsbError, usbErrorName, transferStatusError, inTransferBytes, type UsbErrorContext } from './usb-errors';
+export { UsbOperation, mapUsbError, transferStatusError, inTransferBytes, type UsbErrorContext } from './usb-errors';
 export {
 	UsbDescriptorType,
 	parseConfigurationDescriptor,

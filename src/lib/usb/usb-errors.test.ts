@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorKind, MynaError } from '../errors';
-import { UsbOperation, inTransferBytes, mapUsbError, transferStatusError, usbErrorName } from './usb-errors';
+import { ErrorKind, MynaError, thrownName } from '../errors';
+import { UsbOperation, inTransferBytes, mapUsbError, transferStatusError } from './usb-errors';
 
 const dom = (name: string) => new DOMException('browser text', name);
 
@@ -32,7 +32,7 @@ describe('mapUsbError', () => {
 	});
 
 	it('reads the name of bridged errors that are plain objects, and passes MynaErrors through', () => {
-		expect(usbErrorName({ name: 'NetworkError', message: 'x' })).toBe('NetworkError');
+		expect(thrownName({ name: 'NetworkError', message: 'x' })).toBe('NetworkError');
 		expect(mapUsbError({ name: 'NotFoundError' }, { operation: UsbOperation.TransferOut }).kind).toBe(ErrorKind.ReaderUnplugged);
 		const own = new MynaError(ErrorKind.CardAbsent, 'no card');
 		expect(mapUsbError(own, { operation: UsbOperation.TransferIn })).toBe(own);

@@ -1,4 +1,4 @@
-import { ErrorKind, MynaError, type ErrorDetail } from '../errors';
+import { ErrorKind, MynaError, thrownName, type ErrorDetail } from '../errors';
 
 /** Which WebUSB call failed; decides what a DOMException name means. */
 export const UsbOperation = {
@@ -22,16 +22,6 @@ export interface UsbErrorContext {
 	productId?: number;
 	interfaceNumber?: number;
 	endpointNumber?: number;
-}
-
-/**
- * The DOMException name of a WebUSB failure. Checked by name, not by class: errors bridged from the page,
- * or from node-usb, are not DOMException instances.
- */
-export function usbErrorName(error: unknown): string | undefined {
-	if (typeof error !== 'object' || error === null) return undefined;
-	const name = (error as { name?: unknown }).name;
-	return typeof name === 'string' ? name : undefined;
 }
 
 function contextDetails(context: UsbErrorContext, name: string | undefined): Record<string, ErrorDetail> {
@@ -63,7 +53,7 @@ const TRANSFERS: ReadonlySet<UsbOperation> = new Set([
  */
 export function mapUsbError(error: unknown, context: UsbErrorContext): MynaError {
 	if (error instanceof MynaError) return error;
-	const name = usbErrorName(error);
+	const name = thrownName(error);
 	const details = contextDetails(context, name);
 	const options = { cause: error };
 	const claimOrOpen = context.operation === UsbOperation.ClaimInterface || context.operation === UsbOperation.Open;

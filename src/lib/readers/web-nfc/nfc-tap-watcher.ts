@@ -4,7 +4,7 @@
  * so no APDU can ever go through here. The watcher reports *that* something was tapped and what kind of thing it
  * was; it passes on no serial number and no record (nothing personal leaves it).
  */
-import { ErrorKind, MynaError } from '../../errors';
+import { ErrorKind, MynaError, thrownName } from '../../errors';
 
 /** The part of the Web NFC `NDEFReader` this watcher uses (TypeScript's DOM library has no Web NFC types). */
 export interface NdefReaderLike extends EventTarget {
@@ -34,7 +34,7 @@ export type NfcStartFailure = (typeof NfcStartFailure)[keyof typeof NfcStartFail
 
 /** A DOMException (or anything thrown by `scan()`) as the app's typed error. Never passes on the browser's message. */
 export function nfcStartError(error: unknown): MynaError {
-	const name = error instanceof Error || (typeof error === 'object' && error !== null && 'name' in error) ? String((error as { name: unknown }).name) : '';
+	const name = thrownName(error) ?? '';
 	switch (name) {
 		case 'NotAllowedError':
 			return new MynaError(ErrorKind.PermissionDenied, 'Web NFC: permission denied', { reason: NfcStartFailure.NotAllowed });
